@@ -1,0 +1,40 @@
+# The two commands a newcomer needs: `make up` (run the app) and `make test` (run every test).
+# Everything else here is what those two are made of.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export PATH := $(CURDIR)/.tools/bin:$(PATH)
+PYTEST := uv run --locked pytest
+
+.PHONY: up test setup lint test-backend test-debug test-frontend test-node test-e2e bench
+
+up: setup
+	./scripts/up.sh
+
+test: setup lint test-backend test-debug test-frontend test-node test-e2e
+
+setup:
+	./scripts/setup.sh
+
+lint:
+	uv run --locked ruff check backend debug-service tests bench
+	uv run --locked ruff format --check backend debug-service tests bench
+	uv run --locked mypy backend/src debug-service/src
+	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent lint && npm run --silent typecheck; fi
+
+test-backend:
+	$(PYTEST) backend/tests
+
+test-debug:
+	@if [ -d debug-service/tests ] && ls debug-service/tests/test_*.py >/dev/null 2>&1; then $(PYTEST) debug-service/tests; fi
+
+test-frontend:
+	@if [ -f frontend/package.json ]; then cd frontend && npm test --silent; fi
+
+test-node:
+	@if [ -f tests/node/package.json ]; then cd tests/node && npm test --silent; fi
+
+test-e2e:
+	@if ls tests/e2e/test_*.py >/dev/null 2>&1; then $(PYTEST) tests/e2e; fi
+
+bench: setup
+	uv run --locked python -m bench

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs everything `make up` and `make test` need on a fresh Debian machine.
+# Idempotent: each step is skipped when its result is already present, so it is cheap to rerun.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export UV_PYTHON_DOWNLOADS=never
+export DEBIAN_FRONTEND=noninteractive
+TOOLS="$PWD/.tools/bin"
+LIVEKIT_VERSION=v1.13.5
+APT_PACKAGES=(chromium nginx redis-server postgresql)
+
+say() { printf '==> %s\n' "$*"; }
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "apt: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  # The packaged services must not hold the ports our tests use; tests start their own.
+  for svc in nginx redis-server postgresql; do
+    $SUDO service "$svc" stop >/dev/null 2>&1 || true
+  done
+fi
+
+if ! command -v uv >/dev/null 2>&1; then
+  say "installing uv from PyPI"
+  python3 -m pip install --quiet uv
+fi
+
+say "python: uv sync"
+uv sync --locked --python 3.11 --quiet
+
+if [ -f frontend/package.json ]; then
+  if [ ! -d frontend/node_modules ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
+    say "npm: installing frontend dependencies"
+    (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+if [ -f tests/node/package.json ]; then
+  if [ ! -d tests/node/node_modules ] || [ tests/node/package-lock.json -nt tests/node/node_modules/.package-lock.json ]; then
+    say "npm: installing node test dependencies"
+    (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+if [ ! -x "$TOOLS/livekit-server" ]; then
+  say "building livekit-server $LIVEKIT_VERSION (go install, a few minutes the first time)"
+  mkdir -p "$TOOLS"
+  GOBIN="$TOOLS" go install "github.com/livekit/livekit-server/cmd/server@$LIVEKIT_VERSION"
+  mv "$TOOLS/server" "$TOOLS/livekit-server"
+fi
+say "setup complete"
