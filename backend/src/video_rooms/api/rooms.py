@@ -1,0 +1,50 @@
+"""The rooms resource: `/api/rooms`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from video_rooms.api.deps import AdminOnly, BearerDep, JsonBody, RoomIdDep, RoomServiceDep
+from video_rooms.rooms.schemas import (
+    ParticipantCreate,
+    RoomCreatePublic,
+    RoomDetailPublic,
+    RoomJoinPublic,
+    RoomListPublic,
+)
+
+router = APIRouter(prefix="/api/rooms", tags=["rooms"])
+
+
+@router.post("", status_code=201, dependencies=[JsonBody])
+async def create_room(body: ParticipantCreate, rooms: RoomServiceDep) -> RoomCreatePublic:
+    """Create a room; the caller joins it as its first participant."""
+    return await rooms.create(body.participant_name)
+
+
+@router.post("/{room_id}/join", dependencies=[JsonBody])
+async def join_room(
+    room_id: RoomIdDep, body: ParticipantCreate, rooms: RoomServiceDep
+) -> RoomJoinPublic:
+    """Join an existing room (404 for an unknown one; rooms are never created by joining)."""
+    return await rooms.join(room_id, body.participant_name)
+
+
+@router.get("/{room_id}")
+async def get_room(room_id: RoomIdDep, rooms: RoomServiceDep) -> RoomDetailPublic:
+    """The room and who is connected to it now."""
+    return RoomDetailPublic(room=await rooms.get(room_id))
+
+
+@router.delete("/{room_id}/leave", status_code=204)
+async def leave_room(room_id: RoomIdDep, token: BearerDep, rooms: RoomServiceDep) -> Response:
+    """Leave the room; the caller proves who it is with its room token."""
+    await rooms.leave(room_id, token)
+    return Response(status_code=204)
+
+
+@router.get("", dependencies=[AdminOnly])
+async def list_rooms(rooms: RoomServiceDep) -> RoomListPublic:
+    """Every room (operator only: rooms are private by link)."""
+    summaries = await rooms.list_all()
+    return RoomListPublic(rooms=summaries, count=len(summaries))

@@ -1,0 +1,48 @@
+"""LiveKit webhooks: the room's stored state follows what happens on the media server."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Header, Request, Response
+from livekit.api import TokenVerifier, WebhookReceiver
+
+from video_rooms.errors import ApiError, unauthorized
+from video_rooms.logging_setup import participant_id_var, room_id_var
+from video_rooms.rooms.repository import RoomRepository
+
+router = APIRouter(prefix="/api/webhooks", tags=["webhooks"])
+logger = logging.getLogger(__name__)
+
+
+@router.post("/livekit", status_code=204)
+async def livekit_webhook(
+    request: Request, authorization: str | None = Header(default=None)
+) -> Response:
+    if not authorization:
+        raise unauthorized("Webhook without a signature (Authorization header).")
+    settings = request.app.state.settings
+    body = (await request.body()).decode("utf-8", errors="replace")
+    receiver = WebhookReceiver(TokenVerifier(settings.livekit_api_key, settings.livekit_api_secret))
+    try:
+        # LiveKit sends the JWT bare (no "Bearer"); accept both.
+        event = receiver.receive(body, authorization.removeprefix("Bearer ").strip())
+    except Exception as exc:  # the SDK raises bare Exceptions for hash mismatches
+        raise unauthorized(f"Webhook signature rejected: {exc}") from exc
+    repo: RoomRepository = request.app.state.room_repository
+    room_id = event.room.name if event.HasField("room") else ""
+    identity = event.participant.identity if event.HasField("participant") else ""
+    room_id_var.set(room_id or None)
+    participant_id_var.set(identity or None)
+    if event.event == "participant_joined" and identity:
+        await repo.mark_connected(room_id, identity)
+    elif event.event == "participant_left" and identity:
+        await repo.mark_left(room_id, identity)
+    elif event.event == "room_finished" and room_id:
+        await repo.mark_all_left(room_id)
+    elif not event.event:
+        raise ApiError(400, "invalid_webhook", "Webhook without an event name.")
+    logger.info(
+        "livekit webhook %s", event.event, extra={"event": event.event, "webhook_id": event.id}
+    )
+    return Response(status_code=204)

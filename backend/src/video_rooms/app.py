@@ -1,0 +1,64 @@
+"""The ASGI application: wiring of settings, database, SFU provider and routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from video_rooms.api import health, rooms, webhooks
+from video_rooms.db.engine import create_engine
+from video_rooms.errors import install_error_handlers
+from video_rooms.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from video_rooms.rooms.repository import RoomRepository
+from video_rooms.rooms.service import RoomService
+from video_rooms.settings import Settings
+from video_rooms.sfu.health_gate import SfuHealthGate
+from video_rooms.sfu.registry import build_provider, default_room_options
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app. The database schema must already be migrated (`db.migrate.upgrade`)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        sfu = build_provider(settings)
+        sfu_health = SfuHealthGate(sfu, settings.sfu_health_ttl_seconds)
+        repository = RoomRepository(engine)
+        app.state.settings = settings
+        app.state.http = httpx.AsyncClient()
+        app.state.sfu = sfu
+        app.state.sfu_health = sfu_health
+        app.state.room_repository = repository
+        app.state.room_service = RoomService(
+            repository,
+            sfu,
+            sfu_health,
+            default_room_options(settings),
+            settings.livekit_api_key,
+            settings.livekit_api_secret,
+        )
+        try:
+            yield
+        finally:
+            await app.state.http.aclose()
+            await sfu.aclose()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Video Rooms",
+        summary="Rooms, participants and tokens for self-hosted video calls.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(rooms.router)
+    app.include_router(health.router)
+    app.include_router(webhooks.router)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    return app

@@ -1,0 +1,11 @@
+"""Import target for ASGI servers (`uvicorn video_rooms.asgi:app`); each worker builds its app."""
+
+from __future__ import annotations
+
+from video_rooms.app import create_app
+from video_rooms.logging_setup import configure_logging
+from video_rooms.settings import Settings
+
+_settings = Settings()
+configure_logging(_settings.log_level, json_lines=_settings.is_production)
+app = create_app(_settings)

@@ -1,0 +1,91 @@
+"""Structured logging: every line carries the request, room and participant it belongs to.
+
+The ids live in context variables, set once per request (or per webhook), so that code deep in
+the call stack logs them without passing them around.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+room_id_var: ContextVar[str | None] = ContextVar("room_id", default=None)
+participant_id_var: ContextVar[str | None] = ContextVar("participant_id", default=None)
+
+CONTEXT_FIELDS = ("request_id", "room_id", "participant_id")
+# Attributes every LogRecord has; anything else on a record came from `extra=`.
+_STANDARD_ATTRS = frozenset(
+    vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys() | {"message", "asctime"}
+)
+
+
+class ContextFilter(logging.Filter):
+    """Copies the context ids onto each record unless the call site passed its own."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for name, var in (
+            ("request_id", request_id_var),
+            ("room_id", room_id_var),
+            ("participant_id", participant_id_var),
+        ):
+            if getattr(record, name, None) is None:
+                setattr(record, name, var.get())
+        return True
+
+
+def record_fields(record: logging.LogRecord) -> dict[str, Any]:
+    """The structured fields of a record: context ids and `extra=` values, without Nones."""
+    return {
+        key: value
+        for key, value in vars(record).items()
+        if key not in _STANDARD_ATTRS
+        and key != "color_message"  # uvicorn duplicates its message with ANSI colours
+        and value is not None
+        and not key.startswith("_")
+    }
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+            **record_fields(record),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+class KeyValueFormatter(logging.Formatter):
+    """Readable in a terminal, still greppable by field."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields = " ".join(f"{k}={v}" for k, v in record_fields(record).items())
+        line = (
+            f"{self.formatTime(record)} {record.levelname:<7} {record.name}: {record.getMessage()}"
+        )
+        if fields:
+            line = f"{line} [{fields}]"
+        if record.exc_info:
+            line = f"{line}\n{self.formatException(record.exc_info)}"
+        return line
+
+
+def configure_logging(level: str, *, json_lines: bool) -> None:
+    root = logging.getLogger()
+    root.setLevel(level.upper())
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if json_lines else KeyValueFormatter())
+    handler.addFilter(ContextFilter())
+    root.handlers[:] = [handler]
+    # uvicorn's own access log is replaced by ours (with request ids); keep its error log.
+    logging.getLogger("uvicorn.access").handlers[:] = []
+    logging.getLogger("uvicorn.access").propagate = False

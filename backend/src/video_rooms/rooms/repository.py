@@ -1,0 +1,184 @@
+"""Room and participant rows. Plain SQLAlchemy Core: the join path is hot (see `make bench`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from video_rooms.db.tables import participants, rooms
+
+
+@dataclass(frozen=True)
+class RoomRow:
+    id: str
+    created_at: datetime
+    creator_id: str | None
+    max_participants: int
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    id: str
+    room_id: str
+    name: str
+    joined_at: datetime
+    connected_at: datetime | None
+    left_at: datetime | None
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite hands timestamps back without a zone; they were written in UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _room(row: object) -> RoomRow:
+    m = row._mapping  # type: ignore[attr-defined]
+    return RoomRow(
+        id=m["id"],
+        created_at=_aware(m["created_at"]) or utcnow(),
+        creator_id=m["creator_id"],
+        max_participants=m["max_participants"],
+        closed_at=_aware(m["closed_at"]),
+    )
+
+
+def _participant(row: object) -> ParticipantRow:
+    m = row._mapping  # type: ignore[attr-defined]
+    return ParticipantRow(
+        id=m["id"],
+        room_id=m["room_id"],
+        name=m["name"],
+        joined_at=_aware(m["joined_at"]) or utcnow(),
+        connected_at=_aware(m["connected_at"]),
+        left_at=_aware(m["left_at"]),
+    )
+
+
+class RoomRepository:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def create_room_with_creator(
+        self, room_id: str, creator_id: str, creator_name: str, max_participants: int
+    ) -> RoomRow:
+        now = utcnow()
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                rooms.insert().values(
+                    id=room_id,
+                    created_at=now,
+                    creator_id=creator_id,
+                    max_participants=max_participants,
+                )
+            )
+            await conn.execute(
+                participants.insert().values(
+                    id=creator_id, room_id=room_id, name=creator_name, joined_at=now
+                )
+            )
+        return RoomRow(room_id, now, creator_id, max_participants, None)
+
+    async def get_room(self, room_id: str) -> RoomRow | None:
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(select(rooms).where(rooms.c.id == room_id))).first()
+        return _room(row) if row is not None else None
+
+    async def add_participant(self, room_id: str, participant_id: str, name: str) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                participants.insert().values(
+                    id=participant_id, room_id=room_id, name=name, joined_at=utcnow()
+                )
+            )
+
+    async def get_participant(self, participant_id: str) -> ParticipantRow | None:
+        async with self._engine.connect() as conn:
+            query = select(participants).where(participants.c.id == participant_id)
+            row = (await conn.execute(query)).first()
+        return _participant(row) if row is not None else None
+
+    async def connected_participants(self, room_id: str) -> list[ParticipantRow]:
+        """Who the SFU's webhooks last said is connected (the fallback when the SFU is down)."""
+        query = (
+            select(participants)
+            .where(
+                participants.c.room_id == room_id,
+                participants.c.connected_at.is_not(None),
+                participants.c.left_at.is_(None),
+            )
+            .order_by(participants.c.connected_at)
+        )
+        async with self._engine.connect() as conn:
+            return [_participant(row) for row in await conn.execute(query)]
+
+    async def connected_count(self, room_id: str) -> int:
+        query = select(func.count()).where(
+            participants.c.room_id == room_id,
+            participants.c.connected_at.is_not(None),
+            participants.c.left_at.is_(None),
+        )
+        async with self._engine.connect() as conn:
+            return int((await conn.execute(query)).scalar_one())
+
+    async def names(self, participant_ids: list[str]) -> dict[str, str]:
+        if not participant_ids:
+            return {}
+        query = select(participants.c.id, participants.c.name).where(
+            participants.c.id.in_(participant_ids)
+        )
+        async with self._engine.connect() as conn:
+            return {row.id: row.name for row in await conn.execute(query)}
+
+    async def mark_connected(self, room_id: str, participant_id: str) -> bool:
+        return await self._update_participant(
+            room_id, participant_id, connected_at=utcnow(), left_at=None
+        )
+
+    async def mark_left(self, room_id: str, participant_id: str) -> bool:
+        return await self._update_participant(room_id, participant_id, left_at=utcnow())
+
+    async def mark_all_left(self, room_id: str) -> int:
+        query = (
+            update(participants)
+            .where(participants.c.room_id == room_id, participants.c.left_at.is_(None))
+            .values(left_at=utcnow())
+        )
+        async with self._engine.begin() as conn:
+            return (await conn.execute(query)).rowcount
+
+    async def list_rooms(self) -> list[tuple[RoomRow, int]]:
+        """Every room with its count of participants connected now (by webhook state)."""
+        connected = (
+            select(participants.c.room_id, func.count().label("n"))
+            .where(participants.c.connected_at.is_not(None), participants.c.left_at.is_(None))
+            .group_by(participants.c.room_id)
+            .subquery()
+        )
+        query = (
+            select(rooms, func.coalesce(connected.c.n, 0).label("connected"))
+            .outerjoin(connected, connected.c.room_id == rooms.c.id)
+            .order_by(rooms.c.created_at.desc())
+        )
+        async with self._engine.connect() as conn:
+            return [(_room(row), int(row.connected)) for row in await conn.execute(query)]
+
+    async def _update_participant(
+        self, room_id: str, participant_id: str, **values: datetime | None
+    ) -> bool:
+        query = (
+            update(participants)
+            .where(participants.c.id == participant_id, participants.c.room_id == room_id)
+            .values(**values)
+        )
+        async with self._engine.begin() as conn:
+            return (await conn.execute(query)).rowcount > 0

@@ -1,0 +1,155 @@
+"""What the rooms API does, independent of HTTP: create, join, inspect, leave, list."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from video_rooms.errors import ApiError, not_found, sfu_unavailable, unauthorized
+from video_rooms.ids import new_participant_id, new_room_id
+from video_rooms.logging_setup import participant_id_var, room_id_var
+from video_rooms.rooms.repository import RoomRepository, RoomRow
+from video_rooms.rooms.schemas import (
+    ParticipantPublic,
+    RoomCreatePublic,
+    RoomJoinPublic,
+    RoomPublic,
+    RoomSummaryPublic,
+    SfuPublic,
+)
+from video_rooms.sfu.health_gate import SfuHealthGate
+from video_rooms.sfu.provider import RoomOptions, SfuProvider, SfuUnavailable
+from video_rooms.tokens import TokenError, verify_room_token
+
+logger = logging.getLogger(__name__)
+
+
+class RoomService:
+    def __init__(
+        self,
+        repository: RoomRepository,
+        sfu: SfuProvider,
+        health: SfuHealthGate,
+        room_options: RoomOptions,
+        api_key: str,
+        api_secret: str,
+    ) -> None:
+        self._repo = repository
+        self._sfu = sfu
+        self._health = health
+        self._room_options = room_options
+        self._api_key = api_key
+        self._api_secret = api_secret
+
+    async def create(self, participant_name: str) -> RoomCreatePublic:
+        room_id, participant_id = new_room_id(), new_participant_id()
+        room_id_var.set(room_id)
+        participant_id_var.set(participant_id)
+        try:
+            await self._sfu.create_room(room_id, self._room_options)
+        except SfuUnavailable as exc:
+            self._health.mark_down(str(exc))
+            raise sfu_unavailable(str(exc)) from exc
+        await self._repo.create_room_with_creator(
+            room_id, participant_id, participant_name, self._room_options.max_participants
+        )
+        logger.info("room created", extra={"participant_name": participant_name})
+        joined = self._credentials(room_id, participant_id, participant_name)
+        return RoomCreatePublic(room_id=room_id, **joined.model_dump())
+
+    async def join(self, room_id: str, participant_name: str) -> RoomJoinPublic:
+        room_id_var.set(room_id)
+        room = await self._open_room(room_id)
+        health = await self._health.current()
+        if not health.ok:
+            raise sfu_unavailable(health.message or "health check failed")
+        if await self._repo.connected_count(room.id) >= room.max_participants:
+            raise ApiError(409, "room_full", "This room is full.")
+        participant_id = new_participant_id()
+        participant_id_var.set(participant_id)
+        await self._repo.add_participant(room.id, participant_id, participant_name)
+        logger.info("participant joined", extra={"participant_name": participant_name})
+        return self._credentials(room.id, participant_id, participant_name)
+
+    async def get(self, room_id: str) -> RoomPublic:
+        room_id_var.set(room_id)
+        room = await self._existing_room(room_id)
+        try:
+            connected = await self._sfu.list_participants(room_id)
+        except SfuUnavailable as exc:
+            self._health.mark_down(str(exc))
+            rows = await self._repo.connected_participants(room_id)
+            people = [
+                ParticipantPublic(id=p.id, name=p.name, joined_at=p.connected_at) for p in rows
+            ]
+            return self._room_public(room, people, source="webhooks")
+        stored_names = await self._repo.names([p.identity for p in connected])
+        people = [
+            ParticipantPublic(
+                id=p.identity, name=stored_names.get(p.identity, p.name), joined_at=p.joined_at
+            )
+            for p in connected
+        ]
+        return self._room_public(room, people, source="sfu")
+
+    async def leave(self, room_id: str, bearer_token: str | None) -> None:
+        room_id_var.set(room_id)
+        if not bearer_token:
+            raise unauthorized("Send your room token as 'Authorization: Bearer <token>'.")
+        try:
+            claims = verify_room_token(
+                bearer_token, api_key=self._api_key, api_secret=self._api_secret, room_id=room_id
+            )
+        except TokenError as exc:
+            raise unauthorized(f"Invalid room token: {exc}.") from exc
+        participant_id_var.set(claims.participant_id)
+        await self._existing_room(room_id)
+        if not await self._repo.mark_left(room_id, claims.participant_id):
+            raise not_found("participant_not_found", "This participant is not in the room.")
+        try:
+            await self._sfu.remove_participant(room_id, claims.participant_id)
+        except SfuUnavailable as exc:
+            # The media server is gone, so is the participant's media connection with it.
+            self._health.mark_down(str(exc))
+            logger.warning("could not remove participant from the SFU", extra={"error": str(exc)})
+        logger.info("participant left")
+
+    async def list_all(self) -> list[RoomSummaryPublic]:
+        return [
+            RoomSummaryPublic(id=room.id, created_at=room.created_at, participant_count=count)
+            for room, count in await self._repo.list_rooms()
+        ]
+
+    async def _existing_room(self, room_id: str) -> RoomRow:
+        room = await self._repo.get_room(room_id)
+        if room is None:
+            raise not_found("room_not_found", "This room does not exist.")
+        return room
+
+    async def _open_room(self, room_id: str) -> RoomRow:
+        room = await self._existing_room(room_id)
+        if room.closed_at is not None:
+            raise ApiError(410, "room_closed", "This room has been ended by its host.")
+        return room
+
+    def _credentials(self, room_id: str, participant_id: str, name: str) -> RoomJoinPublic:
+        token = self._sfu.generate_token(room_id, participant_id, name)
+        url = self._sfu.public_url
+        return RoomJoinPublic(
+            participant_id=participant_id,
+            token=token,
+            livekit_url=url,
+            sfu=SfuPublic(provider=self._sfu.name, url=url),
+        )
+
+    @staticmethod
+    def _room_public(
+        room: RoomRow, people: list[ParticipantPublic], *, source: Literal["sfu", "webhooks"]
+    ) -> RoomPublic:
+        return RoomPublic(
+            id=room.id,
+            created_at=room.created_at,
+            participant_count=len(people),
+            participants=people,
+            participants_source=source,
+        )

@@ -1,0 +1,71 @@
+"""All backend configuration, read once from the environment (and an optional `.env`)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The development defaults are public (they are in this repository); production refuses them.
+DEV_LIVEKIT_API_KEY = "devkey"
+DEV_LIVEKIT_API_SECRET = "secret"
+DEV_SECRET_KEY_BASE = "dev-secret-key-base-do-not-use-in-production-0000"
+DEV_ADMIN_TOKEN = "dev-admin-token"
+MIN_SECRET_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    app_env: Literal["development", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = 4000
+    workers: int = Field(default=1, ge=1, description="uvicorn worker processes")
+
+    database_url: str = "sqlite+aiosqlite:///data/video_rooms.db"
+    redis_url: str | None = None
+
+    sfu_provider: Literal["livekit"] = "livekit"
+    livekit_api_key: str = DEV_LIVEKIT_API_KEY
+    livekit_api_secret: str = DEV_LIVEKIT_API_SECRET
+    # Where the backend reaches LiveKit's server API, and where browsers connect.
+    livekit_url: str = "http://127.0.0.1:7880"
+    livekit_public_url: str = "ws://127.0.0.1:7880"
+
+    secret_key_base: str = DEV_SECRET_KEY_BASE
+    admin_token: str = DEV_ADMIN_TOKEN
+
+    token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
+    room_empty_timeout_seconds: int = Field(default=300, ge=10)
+    room_max_participants: int = Field(default=16, ge=2, le=1000)
+    max_body_bytes: int = Field(default=16 * 1024, ge=1024)
+    # How long a health answer from the SFU is trusted before it is asked again.
+    sfu_health_ttl_seconds: float = Field(default=2.0, gt=0)
+
+    debug_service_url: str | None = None
+    log_level: str = "INFO"
+
+    @cached_property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    def production_problems(self) -> list[str]:
+        """Why this configuration must not run in production (empty when it may)."""
+        if not self.is_production:
+            return []
+        problems: list[str] = []
+        secrets = {
+            "LIVEKIT_API_SECRET": (self.livekit_api_secret, DEV_LIVEKIT_API_SECRET),
+            "SECRET_KEY_BASE": (self.secret_key_base, DEV_SECRET_KEY_BASE),
+            "ADMIN_TOKEN": (self.admin_token, DEV_ADMIN_TOKEN),
+        }
+        if self.livekit_api_key == DEV_LIVEKIT_API_KEY:
+            problems.append("LIVEKIT_API_KEY is the development default")
+        for name, (value, dev_default) in secrets.items():
+            if value == dev_default:
+                problems.append(f"{name} is the development default")
+            elif len(value) < MIN_SECRET_LENGTH:
+                problems.append(f"{name} is shorter than {MIN_SECRET_LENGTH} characters")
+        return problems

@@ -1,0 +1,149 @@
+"""LiveKit as the SFU, through the official `livekit-api` server SDK."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+import aiohttp
+from livekit import api
+
+from video_rooms.sfu.provider import RoomOptions, SfuHealth, SfuParticipant, SfuUnavailable
+from video_rooms.tokens import issue_room_token
+
+T = TypeVar("T")
+
+# Short enough that a dead LiveKit turns into a 503 quickly rather than a hanging request.
+_API_TIMEOUT = aiohttp.ClientTimeout(total=3.0, connect=1.0)
+_HEALTH_TIMEOUT = aiohttp.ClientTimeout(total=1.0)
+
+
+class LiveKitProvider:
+    def __init__(
+        self,
+        *,
+        url: str,
+        public_url: str,
+        api_key: str,
+        api_secret: str,
+        token_ttl: timedelta,
+        default_room_options: RoomOptions,
+    ) -> None:
+        self._url = url.rstrip("/")
+        self._public_url = public_url
+        self._api_key = api_key
+        self._api_secret = api_secret
+        self._token_ttl = token_ttl
+        self._room_config = api.RoomConfiguration(
+            empty_timeout=default_room_options.empty_timeout_seconds,
+            max_participants=default_room_options.max_participants,
+        )
+        # aiohttp sessions must be created inside the running event loop, so lazily.
+        self._client: api.LiveKitAPI | None = None
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def name(self) -> str:
+        return "livekit"
+
+    @property
+    def public_url(self) -> str:
+        return self._public_url
+
+    def _api(self) -> api.LiveKitAPI:
+        if self._client is None:
+            self._client = api.LiveKitAPI(
+                self._url, self._api_key, self._api_secret, timeout=_API_TIMEOUT, failover=False
+            )
+        return self._client
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=_HEALTH_TIMEOUT)
+        return self._session
+
+    async def create_room(self, room_id: str, opts: RoomOptions) -> None:
+        request = api.CreateRoomRequest(
+            name=room_id,
+            empty_timeout=opts.empty_timeout_seconds,
+            max_participants=opts.max_participants,
+        )
+        await self._call(self._api().room.create_room(request))
+
+    def generate_token(self, room_id: str, participant_id: str, participant_name: str) -> str:
+        return issue_room_token(
+            api_key=self._api_key,
+            api_secret=self._api_secret,
+            room_id=room_id,
+            participant_id=participant_id,
+            participant_name=participant_name,
+            ttl=self._token_ttl,
+            room_config=self._room_config,
+        )
+
+    async def delete_room(self, room_id: str) -> None:
+        try:
+            await self._call(self._api().room.delete_room(api.DeleteRoomRequest(room=room_id)))
+        except api.TwirpError as exc:
+            if exc.status != 404:  # already gone is what we wanted
+                raise
+
+    async def list_participants(self, room_id: str) -> list[SfuParticipant]:
+        try:
+            response = await self._call(
+                self._api().room.list_participants(api.ListParticipantsRequest(room=room_id))
+            )
+        except api.TwirpError as exc:
+            if exc.status == 404:  # LiveKit forgets empty rooms; nobody is connected
+                return []
+            raise
+        return [
+            SfuParticipant(
+                identity=p.identity,
+                name=p.name,
+                joined_at=datetime.fromtimestamp(p.joined_at, UTC) if p.joined_at else None,
+            )
+            for p in response.participants
+        ]
+
+    async def remove_participant(self, room_id: str, participant_id: str) -> None:
+        request = api.RoomParticipantIdentity(room=room_id, identity=participant_id)
+        try:
+            await self._call(self._api().room.remove_participant(request))
+        except api.TwirpError as exc:
+            if exc.status != 404:  # not connected (any more) is what we wanted
+                raise
+
+    async def health(self) -> SfuHealth:
+        started = time.perf_counter()
+        try:
+            async with self._http().get(self._url + "/") as response:
+                ok = response.status == 200
+                message = None if ok else f"LiveKit answered HTTP {response.status}"
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            ok, message = False, f"LiveKit at {self._url} is unreachable ({type(exc).__name__})"
+        latency = (time.perf_counter() - started) * 1000
+        return SfuHealth(ok=ok, latency_ms=round(latency, 2), message=message)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def _call(self, request: Awaitable[T]) -> T:
+        """Await a server API call; transport failures and LiveKit 5xx become SfuUnavailable."""
+        try:
+            return await request
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise SfuUnavailable(f"LiveKit at {self._url} is unreachable") from exc
+        except api.TwirpError as exc:
+            if exc.status >= 500:
+                raise SfuUnavailable(f"LiveKit failed: {exc.message}") from exc
+            if exc.status in (401, 403):
+                raise SfuUnavailable("LiveKit rejected our API key/secret") from exc
+            raise

@@ -1,0 +1,79 @@
+"""Room tokens in the LiveKit JWT format (HS256 with the API key and secret).
+
+Every SFU provider issues and verifies this one format, so a token means the same thing to
+LiveKit, to the embedded SFU and to our own endpoints (leave, realtime channels).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import jwt
+from livekit.api import AccessToken, RoomConfiguration, TokenVerifier, VideoGrants
+
+
+class TokenError(Exception):
+    """The token is missing, malformed, expired, or not for this room."""
+
+
+@dataclass(frozen=True)
+class RoomTokenClaims:
+    room_id: str
+    participant_id: str
+    name: str
+
+
+def issue_room_token(
+    *,
+    api_key: str,
+    api_secret: str,
+    room_id: str,
+    participant_id: str,
+    participant_name: str,
+    ttl: timedelta,
+    room_config: RoomConfiguration | None = None,
+) -> str:
+    token = (
+        AccessToken(api_key, api_secret)
+        .with_identity(participant_id)
+        .with_name(participant_name)
+        .with_ttl(ttl)
+        .with_grants(
+            VideoGrants(
+                room_join=True,
+                room=room_id,
+                can_publish=True,
+                can_subscribe=True,
+                can_publish_data=True,
+            )
+        )
+    )
+    if room_config is not None:
+        # Applied by LiveKit if the participant's join is what creates the room again.
+        token = token.with_room_config(room_config)
+    return token.to_jwt()
+
+
+def verify_room_token(
+    token: str, *, api_key: str, api_secret: str, room_id: str | None = None
+) -> RoomTokenClaims:
+    """Check signature, issuer and expiry; with `room_id`, also that the token is for that room."""
+    try:
+        claims = TokenVerifier(api_key, api_secret, leeway=timedelta(seconds=10)).verify(token)
+    except jwt.ExpiredSignatureError as exc:
+        raise TokenError("token has expired") from exc
+    except jwt.InvalidIssuerError as exc:
+        raise TokenError("token was not issued by this server") from exc
+    except jwt.InvalidSignatureError as exc:
+        raise TokenError("token signature is invalid") from exc
+    except (jwt.PyJWTError, ValueError, TypeError) as exc:
+        raise TokenError("token is malformed") from exc
+    video = claims.video
+    if video is None or not video.room_join or not video.room or not claims.identity:
+        raise TokenError("token does not grant joining a room")
+    if room_id is not None and video.room != room_id:
+        raise TokenError("token is for another room")
+    return RoomTokenClaims(
+        room_id=video.room, participant_id=claims.identity, name=claims.name or ""
+    )
