@@ -18,7 +18,7 @@ setup:
 lint:
 	uv run --locked ruff check backend debug-service tests bench
 	uv run --locked ruff format --check backend debug-service tests bench
-	uv run --locked mypy backend/src debug-service/src
+	uv run --locked mypy backend/src debug-service/src testkit/src
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent lint && npm run --silent typecheck; fi
 
 test-backend:
