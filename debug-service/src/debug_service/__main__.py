@@ -1,0 +1,47 @@
+"""`debug-service`: check the settings, then serve with uvicorn."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import uvicorn
+from pydantic import ValidationError
+
+from debug_service.app import create_app
+from debug_service.settings import Settings
+
+
+def main() -> None:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        name = ".".join(str(part) for part in first["loc"]).upper()
+        sys.exit(f"debug-service: invalid setting {name}: {first['msg']}")
+    problem = settings.startup_problem()
+    if problem:
+        sys.exit(f"debug-service: {problem}")
+    logging.basicConfig(
+        level=settings.debug_log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # httpx logs every request at INFO: one line per health check is the noise to avoid.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Each ingest request would log an access line, doubling the traffic the service stores.
+    uvicorn.run(
+        create_app(settings),
+        host=settings.debug_host,
+        port=settings.debug_port,
+        access_log=False,
+        log_config=None,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.debug_forwarded_allow_ips,
+        ws="websockets-sansio",
+        ws_max_size=65_536,
+    )
+
+
+if __name__ == "__main__":
+    main()

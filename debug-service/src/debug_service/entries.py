@@ -1,0 +1,289 @@
+"""Log entries: validation of what clients send, and the shape the service stores and returns."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, StrictFloat, StrictInt, StrictStr, ValidationError
+
+LEVELS: dict[str, int] = {"debug": 10, "info": 20, "warn": 30, "error": 40}
+LEVEL_NAMES: dict[int, str] = {number: name for name, number in LEVELS.items()}
+_LEVEL_ALIASES: dict[str, str] = {
+    **{name: name for name in LEVELS},
+    "trace": "debug",
+    "warning": "warn",
+    "fatal": "error",
+    "critical": "error",
+}
+_SERVICE_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# C0/C1 controls (keeping tab and newline) could rewrite a terminal or forge a line, and lone
+# surrogates cannot be encoded as UTF-8 at all: both become U+FFFD.
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Numbers below this are seconds (Python's time.time()), above it milliseconds (JS Date.now()).
+_SECONDS_LIMIT = 1e11
+_MIN_TS_US = 0
+_MAX_TS_US = int(datetime(2200, 1, 1, tzinfo=UTC).timestamp() * 1_000_000)
+_MAX_ID_CHARS = 128
+
+
+@dataclass(frozen=True, slots=True)
+class EntryLimits:
+    max_batch: int = 1000
+    max_message_chars: int = 16_384
+    max_metadata_bytes: int = 8192
+
+
+class EntryProblem(ValueError):
+    """One field of one entry is not acceptable; `field` names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.reason = message
+
+
+@dataclass(slots=True)
+class NewLog:
+    """A validated entry, ready to be stored."""
+
+    ts_us: int
+    service: str
+    level: int
+    message: str
+    metadata_json: str
+    room_id: str | None
+    participant_id: str | None
+
+
+@dataclass(slots=True)
+class StoredLog:
+    """An entry as stored, with the id that orders arrival."""
+
+    id: int
+    ts_us: int
+    service: str
+    level: int
+    message: str
+    metadata_json: str
+    room_id: str | None
+    participant_id: str | None
+    encoded: str | None = field(default=None, repr=False, compare=False)
+
+    def to_json(self) -> str:
+        # Composed by hand because the metadata is already JSON text, and kept because every
+        # live viewer sends the same text: decoding and re-encoding per line and per viewer
+        # would dominate the cost of the live stream.
+        if self.encoded is None:
+            self.encoded = (
+                f'{{"id":{self.id},"timestamp":"{format_timestamp(self.ts_us)}",'
+                f'"service":"{self.service}","level":"{LEVEL_NAMES[self.level]}",'
+                f'"message":{json.dumps(self.message, ensure_ascii=False)},'
+                f'"metadata":{self.metadata_json}}}'
+            )
+        return self.encoded
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = json.loads(self.to_json())
+        return result
+
+
+def format_timestamp(ts_us: int) -> str:
+    seconds, micros = divmod(ts_us, 1_000_000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{micros:06d}Z"
+
+
+def parse_timestamp(value: str | int | float) -> int:
+    """Microseconds since the epoch from ISO 8601 or a Unix time in seconds or milliseconds."""
+    if isinstance(value, bool):
+        raise ValueError("must be an ISO 8601 string or a number")
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("not an ISO 8601 date and time") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        ts_us = int(moment.timestamp() * 1_000_000)
+    else:
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("must be a finite number")
+        scale = 1_000_000 if abs(value) < _SECONDS_LIMIT else 1000
+        ts_us = int(value * scale)
+    if not _MIN_TS_US <= ts_us <= _MAX_TS_US:
+        raise ValueError("out of range (1970 to 2200)")
+    return ts_us
+
+
+def parse_level(value: str) -> int:
+    name = _LEVEL_ALIASES.get(value.strip().lower())
+    if name is None:
+        raise ValueError("must be one of debug, info, warn, error")
+    return LEVELS[name]
+
+
+def clean_text(text: str) -> str:
+    return _UNSAFE_CHARS.sub("\ufffd", text) if _UNSAFE_CHARS.search(text) else text
+
+
+def encode_metadata(metadata: dict[str, Any] | None, max_bytes: int) -> str:
+    if not metadata:
+        return "{}"
+    try:
+        encoded = json.dumps(metadata, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise EntryProblem("metadata", f"cannot be encoded as JSON ({exc})") from None
+    try:
+        size = len(encoded.encode())
+    except UnicodeEncodeError:
+        # Lone surrogates: the escaped form is valid JSON and valid UTF-8.
+        encoded = json.dumps(metadata, separators=(",", ":"), allow_nan=False)
+        size = len(encoded)
+    if size > max_bytes:
+        raise EntryProblem("metadata", f"is {size} bytes encoded; the limit is {max_bytes}")
+    return encoded
+
+
+def _id_field(metadata: dict[str, Any] | None, *keys: str) -> str | None:
+    if not metadata:
+        return None
+    for key in keys:
+        value = metadata.get(key)
+        if isinstance(value, str) and value:
+            return clean_text(value[:_MAX_ID_CHARS])
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+    return None
+
+
+def make_entry(
+    *,
+    timestamp: str | int | float | None,
+    service: str,
+    level: str,
+    message: str,
+    metadata: dict[str, Any] | None,
+    limits: EntryLimits,
+    now_us: int,
+) -> NewLog:
+    """Check and normalise one entry; raises EntryProblem naming the field at fault."""
+    if not _SERVICE_NAME.fullmatch(service):
+        raise EntryProblem("service", "must be 1-64 characters of A-Z a-z 0-9 . _ -")
+    try:
+        level_number = parse_level(level)
+    except ValueError as exc:
+        raise EntryProblem("level", str(exc)) from None
+    if len(message) > limits.max_message_chars:
+        raise EntryProblem(
+            "message", f"is {len(message)} characters; the limit is {limits.max_message_chars}"
+        )
+    if timestamp is None:
+        ts_us = now_us
+    else:
+        try:
+            ts_us = parse_timestamp(timestamp)
+        except ValueError as exc:
+            raise EntryProblem("timestamp", str(exc)) from None
+    return NewLog(
+        ts_us=ts_us,
+        service=service,
+        level=level_number,
+        message=clean_text(message),
+        metadata_json=encode_metadata(metadata, limits.max_metadata_bytes),
+        room_id=_id_field(metadata, "room_id", "roomId"),
+        participant_id=_id_field(metadata, "participant_id", "participantId"),
+    )
+
+
+class LogEntryIn(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    timestamp: StrictStr | StrictInt | StrictFloat | None = None
+    service: StrictStr
+    level: StrictStr
+    message: StrictStr
+    metadata: dict[str, Any] | None = None
+
+
+class LogBatchIn(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    logs: list[LogEntryIn]
+
+
+class InvalidJson(ValueError):
+    pass
+
+
+class TooManyLogs(ValueError):
+    pass
+
+
+class InvalidLogs(ValueError):
+    """The batch is rejected whole; `problems` lists what is wrong, e.g. `logs[3].level: ...`."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems[:5]))
+        self.problems = problems
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "body"
+
+
+def _validate(body: bytes) -> LogBatchIn:
+    try:
+        return LogBatchIn.model_validate_json(body)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        if not errors or errors[0]["type"] != "json_invalid":
+            raise
+        first_problem = errors[0]["msg"]
+    # The fast parser refuses lone surrogates (which JavaScript's JSON.stringify writes for a
+    # broken string); the standard one accepts them, and clean_text replaces them later.
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        raise InvalidJson(f"the body is not valid JSON: {first_problem}") from None
+    return LogBatchIn.model_validate(document)
+
+
+def parse_batch(body: bytes, limits: EntryLimits, now_us: int | None = None) -> list[NewLog]:
+    """The entries of a `POST /api/logs` body, all valid, or an exception saying why not."""
+    try:
+        batch = _validate(body)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        raise InvalidLogs([f"{_location(e['loc'])}: {e['msg']}" for e in errors]) from None
+    if len(batch.logs) > limits.max_batch:
+        raise TooManyLogs(
+            f"{len(batch.logs)} entries in one batch; the limit is {limits.max_batch}"
+        )
+    now = now_us if now_us is not None else time.time_ns() // 1000
+    entries: list[NewLog] = []
+    problems: list[str] = []
+    for index, item in enumerate(batch.logs):
+        try:
+            entries.append(
+                make_entry(
+                    timestamp=item.timestamp,
+                    service=item.service,
+                    level=item.level,
+                    message=item.message,
+                    metadata=item.metadata,
+                    limits=limits,
+                    now_us=now,
+                )
+            )
+        except EntryProblem as problem:
+            problems.append(f"logs[{index}].{problem}")
+    if problems:
+        raise InvalidLogs(problems)
+    return entries

@@ -1,0 +1,100 @@
+"""`POST /api/logs` (this service's batches) and `POST /v1/logs` (OTLP/HTTP JSON)."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from debug_service.entries import InvalidJson, InvalidLogs, TooManyLogs, parse_batch
+from debug_service.errors import ApiError
+from debug_service.otlp import InvalidOtlp, parse_otlp
+from debug_service.request_body import read_body
+from debug_service.state import ServiceState, get_state
+
+
+def _client_key(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _rate_limited(wait_s: float) -> ApiError:
+    retry = max(1, math.ceil(wait_s))
+    return ApiError(
+        429,
+        "rate_limited",
+        f"too many log lines from this client; retry in {retry} s",
+        headers={"Retry-After": str(retry)},
+    )
+
+
+def _check_rate(state: ServiceState, request: Request, lines: int | None) -> None:
+    """Limit clients without the token. `lines=None` asks only whether they may send at all."""
+    if state.access.is_trusted(request):
+        return
+    key = _client_key(request)
+    wait = state.limiter.wait_time(key) if lines is None else state.limiter.take(key, lines)
+    if wait > 0:
+        raise _rate_limited(wait)
+
+
+async def post_logs(request: Request) -> JSONResponse:
+    state = get_state(request)
+    # Refuse a client in debt before spending time on parsing its body.
+    _check_rate(state, request, None)
+    body = await read_body(request, state.settings.debug_max_body_bytes)
+    try:
+        entries = parse_batch(body, state.limits)
+    except InvalidJson as exc:
+        raise ApiError(400, "invalid_json", str(exc)) from None
+    except TooManyLogs as exc:
+        raise ApiError(413, "too_many_logs", str(exc)) from None
+    except InvalidLogs as exc:
+        raise ApiError(422, "invalid_logs", str(exc), details=exc.problems[:50]) from None
+    _check_rate(state, request, len(entries))
+    await state.pipeline.ingest(entries)
+    return JSONResponse({"accepted": len(entries)})
+
+
+async def post_otlp_logs(request: Request) -> JSONResponse:
+    state = get_state(request)
+    content_type = request.headers.get("content-type", "application/json").split(";")[0].strip()
+    if content_type not in ("application/json", ""):
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"{content_type} is not supported: send OTLP/HTTP as JSON (application/json)",
+        )
+    _check_rate(state, request, None)
+    body = await read_body(request, state.settings.debug_max_body_bytes)
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        raise ApiError(400, "invalid_json", "the body is not valid JSON") from None
+    try:
+        result = parse_otlp(document, state.limits, time.time_ns() // 1000)
+    except InvalidOtlp as exc:
+        raise ApiError(400, "invalid_otlp", str(exc)) from None
+    if len(result.entries) > state.settings.debug_max_batch:
+        raise ApiError(
+            413,
+            "too_many_logs",
+            f"{len(result.entries)} log records in one request; "
+            f"the limit is {state.settings.debug_max_batch}",
+        )
+    _check_rate(state, request, len(result.entries))
+    if result.entries:
+        await state.pipeline.ingest(result.entries)
+    partial: dict[str, object] = {}
+    if result.rejected:
+        partial = {"rejectedLogRecords": result.rejected, "errorMessage": result.first_problem}
+    return JSONResponse({"partialSuccess": partial})
+
+
+routes = [
+    Route("/api/logs", post_logs, methods=["POST"]),
+    Route("/v1/logs", post_otlp_logs, methods=["POST"]),
+]
