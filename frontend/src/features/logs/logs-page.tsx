@@ -1,0 +1,79 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link } from 'react-router';
+import { useDebouncedValue } from '../../hooks/use-debounced-value.ts';
+import { FilterBar } from './filter-bar.tsx';
+import { type LogFilters, defaultFilters, matchesFilters } from './log-filters.ts';
+import { LogList } from './log-list.tsx';
+import { StatusPanel } from './status-panel.tsx';
+import { useLogStream } from './use-log-stream.ts';
+
+/** Services that log even before the status monitor has reported them. */
+const baseServices = ['backend', 'debug', 'frontend', 'livekit'];
+
+export function LogsPage() {
+  const [filters, setFilters] = useState<LogFilters>(defaultFilters);
+  // Typing in a search box should not send a subscribe (and a 1000-line backlog) per key.
+  const streamFilters = useDebouncedValue(filters, 300);
+  const { state, pause, resume } = useLogStream(streamFilters);
+  const listRef = useRef<HTMLDivElement>(null);
+
+  const visible = useMemo(
+    () => state.lines.filter((line) => matchesFilters(line, filters)),
+    [state.lines, filters],
+  );
+  const services = useMemo(() => {
+    const names = new Set([...baseServices, ...Object.keys(state.services)]);
+    for (const line of state.lines) names.add(line.service);
+    return [...names].sort();
+  }, [state.lines, state.services]);
+
+  // Live tail: keep the newest line in view unless the reader paused to look at something.
+  useEffect(() => {
+    const list = listRef.current;
+    if (list && !state.paused) list.scrollTop = list.scrollHeight;
+  }, [visible, state.paused]);
+
+  const onScroll = () => {
+    const list = listRef.current;
+    if (!list || state.paused) return;
+    const fromBottom = list.scrollHeight - list.scrollTop - list.clientHeight;
+    if (fromBottom > 80) pause();
+  };
+
+  return (
+    <main className="page logs">
+      <header className="logs-header">
+        <h1>Logs</h1>
+        <div className="logs-actions">
+          {state.paused ? (
+            <button type="button" className="primary" onClick={resume}>
+              Resume
+            </button>
+          ) : (
+            <button type="button" onClick={pause}>
+              Pause
+            </button>
+          )}
+          {state.pending.length > 0 && (
+            <button type="button" className="new-lines" onClick={resume}>
+              {state.pending.length} new {state.pending.length === 1 ? 'line' : 'lines'}
+            </button>
+          )}
+          {state.skipped > 0 && (
+            <span className="warning small" role="status">
+              {state.skipped} lines skipped (the viewer fell behind)
+            </span>
+          )}
+          <Link to="/">Home</Link>
+        </div>
+      </header>
+      <FilterBar filters={filters} services={services} onChange={setFilters} />
+      <div className="logs-body">
+        <div className="log-scroll" ref={listRef} onScroll={onScroll}>
+          <LogList lines={visible} />
+        </div>
+        <StatusPanel services={Object.values(state.services)} connected={state.connected} />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,162 @@
+// The room visit as a small state machine: check the room exists, pre-join, join (API, then
+// SFU), in the call, and every way out. The page renders whichever phase this reports.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { UnsupportedProviderError, loadAdapter, preloadAdapters } from '../../adapters/load-adapter.ts';
+import type { DisconnectReason, SfuAdapter } from '../../adapters/sfu-adapter.ts';
+import { ApiError, getRoom, joinRoom, leaveRoom } from '../../services/api-client.ts';
+import { logger } from '../../services/debug-logger.ts';
+import { type StoredCredentials, takeCredentials } from '../../services/session-store.ts';
+import type { JoinChoice } from './pre-join.tsx';
+import type { RoomMessageKind } from './room-message.tsx';
+
+export type RoomPhase =
+  | { kind: 'checking' }
+  | { kind: 'prejoin'; people: string[]; joining: boolean }
+  | { kind: 'in-call'; adapter: SfuAdapter; credentials: StoredCredentials }
+  | { kind: 'message'; message: RoomMessageKind; detail?: string };
+
+interface ActiveCall {
+  adapter: SfuAdapter;
+  token: string;
+}
+
+export function messageForError(error: unknown): { message: RoomMessageKind; detail?: string } {
+  if (error instanceof UnsupportedProviderError) {
+    return { message: 'unsupported_provider', detail: error.message };
+  }
+  if (!(error instanceof ApiError)) return { message: 'error', detail: String(error) };
+  switch (error.code) {
+    case 'room_not_found':
+    case 'not_found':
+      return { message: 'not_found' };
+    case 'room_full':
+      return { message: 'room_full' };
+    case 'sfu_unavailable':
+      return { message: 'sfu_unavailable', detail: error.message };
+    case 'network_error':
+    case 'service_unavailable':
+      return { message: 'unreachable', detail: error.message };
+    default:
+      return { message: 'error', detail: error.message };
+  }
+}
+
+export function useRoomSession(roomId: string) {
+  const [phase, setPhase] = useState<RoomPhase>({ kind: 'checking' });
+  const [attempt, setAttempt] = useState(0);
+  const active = useRef<ActiveCall | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    logger.setContext({ room_id: roomId });
+    void preloadAdapters();
+    getRoom(roomId)
+      .then((room) => {
+        if (!cancelled) {
+          setPhase({ kind: 'prejoin', people: room.participants.map((p) => p.name), joining: false });
+        }
+      })
+      .catch((error: unknown) => {
+        if (!cancelled) setPhase({ kind: 'message', ...messageForError(error) });
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [roomId, attempt]);
+
+  // Leaving the page (route change or closing the tab) while in a call still leaves the room.
+  useEffect(() => {
+    const hangUp = () => {
+      const call = active.current;
+      if (!call) return;
+      active.current = null;
+      void call.adapter.disconnect();
+      leaveRoom(roomId, call.token).catch(() => undefined);
+    };
+    window.addEventListener('pagehide', hangUp);
+    return () => {
+      window.removeEventListener('pagehide', hangUp);
+      hangUp();
+      logger.clearContext('room_id', 'participant_id');
+    };
+  }, [roomId]);
+
+  const join = useCallback(
+    async (choice: JoinChoice) => {
+      setPhase((current) => (current.kind === 'prejoin' ? { ...current, joining: true } : current));
+      const started = performance.now();
+      let credentials = takeCredentials(roomId);
+      if (credentials && credentials.participant_name !== choice.name) {
+        // The creator renamed themselves before joining: give back the unused seat.
+        leaveRoom(roomId, credentials.token).catch(() => undefined);
+        credentials = null;
+      }
+      let adapter: SfuAdapter | null = null;
+      try {
+        credentials ??= { ...(await joinRoom(roomId, choice.name)), participant_name: choice.name };
+        logger.setContext({ participant_id: credentials.participant_id });
+        adapter = await loadAdapter(credentials.sfu.provider);
+        await adapter.connect({
+          url: credentials.sfu.url,
+          token: credentials.token,
+          media: {
+            camera: choice.camera,
+            microphone: choice.microphone,
+            videoDeviceId: choice.videoDeviceId,
+            audioDeviceId: choice.audioDeviceId,
+          },
+        });
+      } catch (error) {
+        logger.warn('could not join the room', { error: String(error) });
+        if (credentials) leaveRoom(roomId, credentials.token).catch(() => undefined);
+        void adapter?.disconnect();
+        const connectFailed = adapter !== null && !(error instanceof ApiError);
+        setPhase({
+          kind: 'message',
+          ...(connectFailed ? { message: 'connect_failed', detail: String(error) } : messageForError(error)),
+        });
+        return;
+      }
+      if (choice.audioOutputId) {
+        adapter.switchDevice('audiooutput', choice.audioOutputId).catch(() => undefined);
+      }
+      active.current = { adapter, token: credentials.token };
+      logger.info('joined the room', {
+        participant_name: choice.name,
+        provider: credentials.sfu.provider,
+        join_ms: Math.round(performance.now() - started),
+      });
+      setPhase({ kind: 'in-call', adapter, credentials });
+    },
+    [roomId],
+  );
+
+  const end = useCallback(
+    async (message: RoomMessageKind) => {
+      const call = active.current;
+      active.current = null;
+      if (call) {
+        await call.adapter.disconnect();
+        await leaveRoom(roomId, call.token).catch((error: unknown) => {
+          logger.warn('leave request failed', { error: String(error) });
+        });
+      }
+      logger.info('left the room', { reason: message });
+      logger.clearContext('participant_id');
+      setPhase({ kind: 'message', message });
+    },
+    [roomId],
+  );
+
+  const leave = useCallback(() => void end('left'), [end]);
+  const disconnected = useCallback(
+    (reason: DisconnectReason) => void end(reason === 'lost' ? 'lost' : 'ended'),
+    [end],
+  );
+  const retry = useCallback(() => {
+    setPhase({ kind: 'checking' });
+    setAttempt((n) => n + 1);
+  }, []);
+
+  return { phase, join, leave, disconnected, retry };
+}

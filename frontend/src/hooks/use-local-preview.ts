@@ -1,0 +1,77 @@
+import { useEffect, useState } from 'react';
+
+/** Why a device could not be used, in terms the pre-join screen can explain. */
+export type DeviceProblem = 'denied' | 'missing' | 'busy' | 'unsupported' | 'failed';
+
+export function classifyMediaError(error: unknown): DeviceProblem {
+  const name = error instanceof Error || error instanceof DOMException ? error.name : '';
+  switch (name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+      return 'denied';
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return 'missing';
+    case 'NotReadableError':
+    case 'AbortError':
+      return 'busy';
+    case 'TypeError':
+      return 'unsupported';
+    default:
+      return 'failed';
+  }
+}
+
+interface TrackState {
+  track: MediaStreamTrack | null;
+  problem: DeviceProblem | null;
+}
+
+const none: TrackState = { track: null, problem: null };
+
+function canCapture(): boolean {
+  return 'mediaDevices' in navigator && typeof navigator.mediaDevices.getUserMedia === 'function';
+}
+
+/**
+ * One live capture track while `enabled`, stopped when disabled or unmounted. Camera and
+ * microphone are captured separately so that a missing camera does not also cost the microphone.
+ */
+export function useCaptureTrack(
+  kind: 'audio' | 'video',
+  enabled: boolean,
+  deviceId: string | undefined,
+): TrackState {
+  const [state, setState] = useState<TrackState>(none);
+  useEffect(() => {
+    if (!enabled || !canCapture()) return;
+    let cancelled = false;
+    let acquired: MediaStreamTrack | null = null;
+    const constraints: MediaTrackConstraints | boolean = deviceId
+      ? { deviceId: { exact: deviceId } }
+      : true;
+    navigator.mediaDevices
+      .getUserMedia(kind === 'audio' ? { audio: constraints } : { video: constraints })
+      .then((stream) => {
+        const track = (kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks())[0];
+        if (!track) throw new DOMException('no track', 'NotFoundError');
+        if (cancelled) {
+          track.stop();
+          return;
+        }
+        acquired = track;
+        setState({ track, problem: null });
+      })
+      .catch((error: unknown) => {
+        if (!cancelled) setState({ track: null, problem: classifyMediaError(error) });
+      });
+    return () => {
+      cancelled = true;
+      acquired?.stop();
+    };
+  }, [kind, enabled, deviceId]);
+  if (!enabled) return none;
+  // Without a secure context (plain http on another host) browsers hide getUserMedia entirely.
+  if (!canCapture()) return { track: null, problem: 'unsupported' };
+  return state;
+}

@@ -1,0 +1,123 @@
+// Typed client for the backend REST API (the table in DESIGN.md). Every failure becomes an
+// ApiError with the server's error code, so pages can pick the right message by code.
+
+export type SfuProvider = 'livekit' | 'embedded';
+
+export interface SfuInfo {
+  provider: SfuProvider;
+  url: string;
+}
+
+export interface JoinResponse {
+  participant_id: string;
+  token: string;
+  livekit_url: string;
+  sfu: SfuInfo;
+}
+
+export interface CreateRoomResponse extends JoinResponse {
+  room_id: string;
+}
+
+export interface RoomParticipant {
+  id: string;
+  name: string;
+  joined_at: string;
+}
+
+export interface RoomDetails {
+  id: string;
+  created_at: string;
+  participant_count: number;
+  participants: RoomParticipant[];
+}
+
+/** Codes the UI reacts to; the server may send others, which are shown generically. */
+export type KnownErrorCode =
+  | 'room_not_found'
+  | 'room_full'
+  | 'sfu_unavailable'
+  | 'network_error'
+  | 'invalid_response';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: KnownErrorCode | (string & {}),
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+interface ErrorBody {
+  error?: { code?: unknown; message?: unknown };
+}
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      ...init,
+      headers: { Accept: 'application/json', ...(init.headers as Record<string, string> | undefined) },
+    });
+  } catch (cause) {
+    throw new ApiError(0, 'network_error', `Cannot reach the server (${String(cause)})`);
+  }
+  if (response.status === 204) return undefined as T;
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // A proxy error page (e.g. nginx 502 when the backend is down) is HTML, not JSON.
+  }
+  if (!response.ok) {
+    const error = (body as ErrorBody | null)?.error;
+    const code = typeof error?.code === 'string' ? error.code : fallbackCode(response.status);
+    const message =
+      typeof error?.message === 'string' ? error.message : `Request failed (${response.status})`;
+    throw new ApiError(response.status, code, message);
+  }
+  if (body === null) throw new ApiError(response.status, 'invalid_response', 'Empty response');
+  return body as T;
+}
+
+function fallbackCode(status: number): string {
+  if (status === 404) return 'not_found';
+  if (status === 502 || status === 503 || status === 504) return 'service_unavailable';
+  return `http_${status}`;
+}
+
+function jsonBody(value: unknown): RequestInit {
+  return {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(value),
+  };
+}
+
+export function createRoom(participantName: string): Promise<CreateRoomResponse> {
+  return request('/api/rooms', jsonBody({ participant_name: participantName }));
+}
+
+export function joinRoom(roomId: string, participantName: string): Promise<JoinResponse> {
+  return request(
+    `/api/rooms/${encodeURIComponent(roomId)}/join`,
+    jsonBody({ participant_name: participantName }),
+  );
+}
+
+export async function getRoom(roomId: string): Promise<RoomDetails> {
+  const body = await request<{ room: RoomDetails }>(`/api/rooms/${encodeURIComponent(roomId)}`);
+  return body.room;
+}
+
+export function leaveRoom(roomId: string, token: string): Promise<void> {
+  return request(`/api/rooms/${encodeURIComponent(roomId)}/leave`, {
+    method: 'DELETE',
+    headers: { Authorization: `Bearer ${token}` },
+    // The user may be closing the tab; let the request outlive the page.
+    keepalive: true,
+  });
+}
