@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# `make up`: build the frontend, then run LiveKit (dev mode), the debug service, the backend
+# and nginx in the foreground, all at one origin. Ctrl-C stops everything.
+#
+# Environment (all optional):
+#   HTTP_PORT    port nginx listens on (default 8080)
+#   PUBLIC_HOST  host name browsers use to reach this machine (default localhost)
+# Not PORT/HOST: the backend reads those itself, and must stay on 4000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+
+HTTP_PORT="${HTTP_PORT:-8080}"
+PUBLIC_HOST="${PUBLIC_HOST:-localhost}"
+BACKEND_PORT=4000
+DEBUG_PORT=5000
+LIVEKIT_PORT=7880
+LIVEKIT_BIN="$ROOT/.tools/bin/livekit-server"
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'up: %s\n' "$*" >&2; exit 1; }
+
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || die "nginx not found: run ./scripts/setup.sh"
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+[ -x "$LIVEKIT_BIN" ] || die "livekit-server not found in .tools/bin: run ./scripts/setup.sh"
+for port in "$HTTP_PORT" "$BACKEND_PORT" "$DEBUG_PORT" "$LIVEKIT_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    die "port $port is already in use (another \`make up\`?)"
+  fi
+done
+
+say "building the frontend"
+(cd frontend && npm run --silent build >/dev/null)
+
+RUN_DIR="$(mktemp -d -t video-rooms-up.XXXXXX)"
+PIDS=()
+NAMES=()
+
+stop_all() {
+  trap - EXIT INT TERM
+  if [ ${#PIDS[@]} -gt 0 ]; then
+    say "stopping"
+    # Each child leads its own process group (setsid), so its workers stop with it.
+    for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  fi
+  rm -rf "$RUN_DIR"
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+# start NAME CMD...: runs CMD in its own process group with output in $RUN_DIR/NAME.log.
+start() {
+  local name="$1"; shift
+  setsid "$@" >"$RUN_DIR/$name.log" 2>&1 &
+  PIDS+=("$!")
+  NAMES+=("$name")
+}
+
+# wait_http NAME URL: until URL answers, or fail with the tail of NAME's log.
+wait_http() {
+  local name="$1" url="$2"
+  for _ in $(seq 1 150); do
+    if curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  tail -n 30 "$RUN_DIR/$name.log" >&2 || true
+  die "$name did not become ready at $url"
+}
+
+say "starting livekit-server (dev mode: key devkey, secret secret)"
+start livekit "$LIVEKIT_BIN" --dev --bind 127.0.0.1
+wait_http livekit "http://127.0.0.1:$LIVEKIT_PORT/"
+
+say "starting the debug service"
+start debug env \
+  DEBUG_PORT="$DEBUG_PORT" \
+  BACKEND_URL="http://127.0.0.1:$BACKEND_PORT" \
+  SFU_HEALTH_URL="http://127.0.0.1:$LIVEKIT_PORT/" \
+  FRONTEND_URL="http://127.0.0.1:$HTTP_PORT" \
+  uv run --locked debug-service
+wait_http debug "http://127.0.0.1:$DEBUG_PORT/api/health"
+
+say "starting the backend"
+start backend env \
+  PORT="$BACKEND_PORT" \
+  LIVEKIT_URL="http://127.0.0.1:$LIVEKIT_PORT" \
+  LIVEKIT_PUBLIC_URL="ws://$PUBLIC_HOST:$LIVEKIT_PORT" \
+  DEBUG_SERVICE_URL="http://127.0.0.1:$DEBUG_PORT" \
+  uv run --locked video-rooms
+wait_http backend "http://127.0.0.1:$BACKEND_PORT/api/health"
+
+say "starting nginx"
+mkdir -p "$RUN_DIR/nginx"
+sed -e "s|\${LISTEN_PORT}|$HTTP_PORT|g" \
+    -e "s|\${STATIC_ROOT}|$ROOT/frontend/dist|g" \
+    -e "s|\${BACKEND_UPSTREAM}|127.0.0.1:$BACKEND_PORT|g" \
+    -e "s|\${DEBUG_UPSTREAM}|127.0.0.1:$DEBUG_PORT|g" \
+    config/nginx.conf >"$RUN_DIR/nginx/nginx.conf"
+if grep -n '\${' "$RUN_DIR/nginx/nginx.conf" >&2; then die "config/nginx.conf has a placeholder up.sh does not fill"; fi
+start nginx "$NGINX" -p "$RUN_DIR/nginx" -c "$RUN_DIR/nginx/nginx.conf" -e stderr -g 'daemon off;'
+wait_http nginx "http://127.0.0.1:$HTTP_PORT/"
+
+cat <<MSG
+
+  Video Rooms is running:  http://$PUBLIC_HOST:$HTTP_PORT
+  Logs and service status: http://$PUBLIC_HOST:$HTTP_PORT/logs
+
+  (Camera and microphone need https or localhost; open it on this machine.)
+  Service logs: $RUN_DIR/*.log    Ctrl-C stops everything.
+
+MSG
+
+# Stay in the foreground until Ctrl-C, or until one of the services dies.
+set +e
+wait -n "${PIDS[@]}"
+status=$?
+for i in "${!PIDS[@]}"; do
+  if ! kill -0 "${PIDS[$i]}" 2>/dev/null; then
+    printf 'up: %s exited (status %s); last lines of its log:\n' "${NAMES[$i]}" "$status" >&2
+    tail -n 20 "$RUN_DIR/${NAMES[$i]}.log" >&2
+  fi
+done
+exit 1

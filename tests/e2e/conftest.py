@@ -1,0 +1,221 @@
+"""The whole app on loopback for browser tests: livekit-server, debug service, backend and
+nginx serving the built frontend with config/nginx.conf (as `make up` runs it)."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+from vr_testkit.livekit import LiveKitServer
+from vr_testkit.processes import REPO_ROOT, ManagedProcess, free_port
+
+NGINX_TEMPLATE = REPO_ROOT / "config" / "nginx.conf"
+FRONTEND_DIST = REPO_ROOT / "frontend" / "dist"
+
+
+def render_nginx_conf(values: dict[str, str]) -> str:
+    """Fills the template's `${NAME}` placeholders, as scripts/up.sh does, and nothing else."""
+    text = NGINX_TEMPLATE.read_text()
+    for name, value in values.items():
+        text = text.replace("${" + name + "}", value)
+    if "${" in text:
+        raise AssertionError("config/nginx.conf has a placeholder the tests do not fill")
+    return text
+
+
+@dataclass
+class Stack:
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="vr-e2e-")))
+    backend_port: int = field(default_factory=free_port)
+    debug_port: int = field(default_factory=free_port)
+    http_port: int = field(default_factory=free_port)
+    livekit: LiveKitServer | None = None
+    processes: list[ManagedProcess] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def debug_url(self) -> str:
+        return f"http://127.0.0.1:{self.debug_port}"
+
+    def _process(self, name: str, argv: list[str], env: dict[str, str]) -> ManagedProcess:
+        process = ManagedProcess(name, argv, env=env, cwd=self.workdir, log_dir=self.workdir)
+        self.processes.append(process)
+        return process.start()
+
+    def start(self) -> Stack:
+        backend = f"http://127.0.0.1:{self.backend_port}"
+        self.livekit = LiveKitServer(
+            webhook_urls=[f"{backend}/api/webhooks/livekit"],
+            workdir=self.workdir / "livekit",
+        )
+        self.livekit.workdir.mkdir(parents=True, exist_ok=True)
+        self.livekit.start()
+
+        debug = self._process(
+            "debug-service",
+            [sys.executable, "-m", "debug_service"],
+            {
+                "DEBUG_PORT": str(self.debug_port),
+                "DEBUG_DB_PATH": str(self.workdir / "debug.db"),
+                "BACKEND_URL": backend,
+                "SFU_HEALTH_URL": self.livekit.http_url + "/",
+                "FRONTEND_URL": self.url,
+                # Status changes within a second, so the SFU-down test need not wait long.
+                "DEBUG_MONITOR_INTERVAL_S": "1",
+                "DEBUG_MONITOR_TIMEOUT_S": "1",
+            },
+        )
+        debug.wait_http(self.debug_url + "/api/health", expect=200)
+
+        server = self._process(
+            "backend",
+            [sys.executable, "-m", "video_rooms"],
+            {
+                "PORT": str(self.backend_port),
+                "DATABASE_URL": f"sqlite+aiosqlite:///{self.workdir / 'rooms.db'}",
+                "LIVEKIT_URL": self.livekit.http_url,
+                "LIVEKIT_PUBLIC_URL": self.livekit.ws_url,
+                "LIVEKIT_API_KEY": self.livekit.api_key,
+                "LIVEKIT_API_SECRET": self.livekit.api_secret,
+                "DEBUG_SERVICE_URL": self.debug_url,
+                "SFU_HEALTH_TTL_SECONDS": "0.5",
+            },
+        )
+        server.wait_http(backend + "/api/health", expect=200)
+
+        nginx_dir = self.workdir / "nginx"
+        nginx_dir.mkdir()
+        conf = nginx_dir / "nginx.conf"
+        conf.write_text(
+            render_nginx_conf(
+                {
+                    "LISTEN_PORT": f"127.0.0.1:{self.http_port}",
+                    "STATIC_ROOT": str(FRONTEND_DIST),
+                    "BACKEND_UPSTREAM": f"127.0.0.1:{self.backend_port}",
+                    "DEBUG_UPSTREAM": f"127.0.0.1:{self.debug_port}",
+                }
+            )
+        )
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        proxy = self._process(
+            "nginx",
+            [nginx, "-p", str(nginx_dir), "-c", str(conf), "-e", "stderr", "-g", "daemon off;"],
+            {},
+        )
+        proxy.wait_http(self.url + "/", expect=200)
+        return self
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.stop()
+        if self.livekit is not None:
+            self.livekit.stop()
+
+    def logs(self) -> str:
+        """Every server's output, for a failing test's report."""
+        parts = [f"--- {p.name} ---\n{p.output()[-3000:]}" for p in self.processes]
+        if self.livekit is not None and self.livekit.process is not None:
+            parts.append(f"--- livekit ---\n{self.livekit.process.output()[-3000:]}")
+        return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------- fixtures
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # A fake camera (moving test pattern) and microphone (a beep), granted without a prompt.
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    # Screen sharing picks the whole screen without the picker dialog.
+    "--auto-select-desktop-capture-source=Entire screen",
+    # Remote audio may start without a click, as it does for a user who interacted before.
+    "--autoplay-policy=no-user-gesture-required",
+]
+ARTIFACTS = REPO_ROOT / "test-results" / "e2e"
+
+# Counts every RTCPeerConnection a page makes, so tests can read inbound RTP stats no matter
+# which SFU adapter made the connection.
+TRACK_PEER_CONNECTIONS = """
+(() => {
+  const Native = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) { super(...args); window.__pcs.push(this); }
+  };
+})();
+"""
+
+
+@pytest.fixture(scope="session")
+def frontend_dist() -> Path:
+    """Builds the frontend once per run, so the tests never serve a stale bundle."""
+    subprocess.run(["npm", "run", "--silent", "build"], cwd=REPO_ROOT / "frontend", check=True,
+                   stdout=subprocess.DEVNULL)
+    return FRONTEND_DIST
+
+
+@pytest.fixture(scope="module")
+def stack(frontend_dist: Path) -> Iterator[Stack]:
+    """One app for the tests of a module (each test makes its own rooms)."""
+    running = Stack()
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[[], Page]]:
+    """Opens pages in separate browser contexts (separate people); each ends with a screenshot
+    in test-results/e2e/ so a failure can be seen, not just read."""
+    contexts: list[BrowserContext] = []
+    pages: list[Page] = []
+
+    def open_page() -> Page:
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 720},
+            permissions=["camera", "microphone"],
+        )
+        context.add_init_script(TRACK_PEER_CONNECTIONS)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        pages.append(page)
+        return page
+
+    yield open_page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for index, page in enumerate(pages):
+        with contextlib.suppress(PlaywrightError):
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{index}.png"))
+    for context in contexts:
+        with contextlib.suppress(PlaywrightError):
+            context.close()

@@ -1,0 +1,206 @@
+"""Two people in a call, each in their own browser context with a fake camera and microphone,
+through nginx, the real backend and a real livekit-server."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+if TYPE_CHECKING:
+    from conftest import Stack
+
+INBOUND = """
+async () => {
+  const out = { videoFrames: 0, audioPackets: 0, audioEnergy: 0 };
+  for (const pc of window.__pcs) {
+    if (pc.connectionState === 'closed') continue;
+    (await pc.getStats()).forEach((s) => {
+      if (s.type !== 'inbound-rtp') return;
+      if (s.kind === 'video') out.videoFrames += s.framesDecoded || 0;
+      if (s.kind === 'audio') {
+        out.audioPackets += s.packetsReceived || 0;
+        out.audioEnergy += s.totalAudioEnergy || 0;
+      }
+    });
+  }
+  return out;
+}
+"""
+
+# Frames the <video> element itself presented: what the person actually sees.
+PRESENTED_FRAMES = """
+(video) => video.getVideoPlaybackQuality().totalVideoFrames
+"""
+
+# Resolves with the milliseconds from the click on "Join" to the first frame of `name`'s camera
+# presented in this page (requestVideoFrameCallback fires when a frame is composited).
+MEASURE_FIRST_FRAME = """
+(name) => {
+  window.__firstFrame = new Promise((resolve) => {
+    let clickedAt = null;
+    document.addEventListener('click', (event) => {
+      if (event.target.closest('button[type=submit]')) clickedAt = performance.now();
+    }, { capture: true });
+    const look = () => {
+      const video = document.querySelector(
+        `[data-participant-name="${name}"][data-source="camera"] video`);
+      if (clickedAt !== null && video && !video.hidden && video.srcObject) {
+        video.requestVideoFrameCallback((now) => resolve(now - clickedAt));
+        return;
+      }
+      requestAnimationFrame(look);
+    };
+    look();
+  });
+}
+"""
+
+
+def tile(page: Page, name: str, source: str = "camera") -> str:
+    return f'[data-participant-name="{name}"][data-source="{source}"]'
+
+
+def create_room(page: Page, stack: Stack, name: str) -> str:
+    page.goto(stack.url + "/")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_role("button", name="Create room").click()
+    page.wait_for_url(re.compile(r"/r/[A-Za-z0-9_-]+$"))
+    return page.url.rsplit("/", 1)[1]
+
+
+def join(page: Page, name: str | None = None) -> None:
+    """From the pre-join screen: wait for the camera preview, then join."""
+    form = page.get_by_role("form", name="Join the call")
+    expect(form).to_be_visible()
+    if name is not None:
+        form.get_by_label("Your name").fill(name)
+    expect(page.locator(".preview video")).to_be_visible()
+    form.get_by_role("button", name="Join", exact=True).click()
+    expect(page.get_by_role("navigation", name="Call controls")).to_be_visible()
+
+
+def wait_rising(page: Page, script: str, key: str, *, arg: object = None) -> tuple[float, float]:
+    """Samples a counter twice, a second apart, after it first becomes positive."""
+    deadline = time.monotonic() + 15
+    while True:
+        value = page.evaluate(script, arg) if arg is not None else page.evaluate(script)
+        first = float(value[key] if key else value)
+        if first > 0 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    time.sleep(1.0)
+    value = page.evaluate(script, arg) if arg is not None else page.evaluate(script)
+    return first, float(value[key] if key else value)
+
+
+def presented_frames(page: Page, name: str, source: str = "camera") -> tuple[float, float]:
+    video = page.locator(f"{tile(page, name, source)} video")
+    expect(video).to_be_visible()
+    page.wait_for_function("(v) => v.videoWidth > 0", arg=video.element_handle())
+    first = float(video.evaluate(PRESENTED_FRAMES))
+    time.sleep(1.0)
+    return first, float(video.evaluate(PRESENTED_FRAMES))
+
+
+@dataclass
+class Call:
+    stack: Stack
+    room_id: str
+    alice: Page
+    bob: Page
+    first_frame_ms: float
+
+
+@pytest.fixture
+def call(stack: Stack, new_page: Callable[[], Page]) -> Iterator[Call]:
+    """Alice creates a room and joins; Bob opens the invite link and joins."""
+    alice, bob = new_page(), new_page()
+    room_id = create_room(alice, stack, "Alice")
+    join(alice)
+    bob.goto(f"{stack.url}/r/{room_id}")
+    bob.evaluate(MEASURE_FIRST_FRAME, "Alice")
+    join(bob, "Bob")
+    first_frame_ms = float(bob.evaluate("window.__firstFrame"))
+    yield Call(stack, room_id, alice, bob, first_frame_ms)
+
+
+def test_each_sees_and_hears_the_other(call: Call) -> None:
+    for viewer, other in ((call.alice, "Bob"), (call.bob, "Alice")):
+        before, after = presented_frames(viewer, other)
+        assert after > before, f"{other}'s video is not advancing: {before} -> {after} frames"
+        decoded = wait_rising(viewer, INBOUND, "videoFrames")
+        assert decoded[1] > decoded[0] > 0, f"inbound video frames not rising: {decoded}"
+        packets = wait_rising(viewer, INBOUND, "audioPackets")
+        assert packets[1] > packets[0] > 0, f"inbound audio packets not rising: {packets}"
+        energy = viewer.evaluate(INBOUND)["audioEnergy"]
+        assert energy > 0, "the fake microphone's beep never arrived: audio energy is 0"
+    print(f"\nBob: join click -> first frame of Alice: {call.first_frame_ms:.0f} ms")
+    assert call.first_frame_ms < 5000
+
+
+def test_mute_and_camera_off_are_seen_by_the_other_side(call: Call) -> None:
+    alice_on_bob = call.bob.locator(tile(call.bob, "Alice"))
+    expect(alice_on_bob).to_have_attribute("data-mic", "on")
+    call.alice.get_by_role("button", name="Microphone").click()
+    expect(call.alice.get_by_role("button", name="Microphone")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    expect(alice_on_bob).to_have_attribute("data-mic", "off")
+    expect(call.bob.get_by_role("img", name="Alice is muted")).to_be_visible()
+
+    # The keyboard shortcuts: M toggles the microphone back on, V the camera off.
+    call.alice.keyboard.press("m")
+    expect(alice_on_bob).to_have_attribute("data-mic", "on")
+    call.alice.keyboard.press("v")
+    expect(alice_on_bob).to_have_attribute("data-camera", "off")
+    expect(alice_on_bob.locator(".avatar")).to_have_text("A")
+
+
+def test_screen_share_is_shown_large(call: Call) -> None:
+    call.alice.get_by_role("button", name="Share screen").click()
+    share = call.bob.locator(f".stage-main {tile(call.bob, 'Alice', 'screen')}")
+    expect(share).to_be_visible()
+    before, after = presented_frames(call.bob, "Alice", "screen")
+    assert after > before, f"the screen share is not advancing: {before} -> {after}"
+    # Camera tiles move to the side strip while someone shares.
+    expect(call.bob.locator(f".stage-strip {tile(call.bob, 'Alice')}")).to_be_visible()
+
+    call.alice.get_by_role("button", name="Share screen").click()
+    expect(call.bob.locator(".stage-main")).to_have_count(0)
+
+
+def test_leaving_updates_the_other_grid(call: Call) -> None:
+    expect(call.alice.locator(".grid .tile")).to_have_count(2)
+    call.bob.get_by_role("button", name="Leave").click()
+    expect(call.bob.get_by_role("heading", name="You left the call")).to_be_visible()
+    expect(call.alice.locator(".grid .tile")).to_have_count(1)
+    expect(call.alice.locator(tile(call.alice, "Bob"))).to_have_count(0)
+
+    room = httpx.get(f"{call.stack.url}/api/rooms/{call.room_id}").json()["room"]
+    assert [p["name"] for p in room["participants"]] == ["Alice"]
+
+
+def test_joining_from_a_pasted_link(stack: Stack, new_page: Callable[[], Page]) -> None:
+    alice, bob = new_page(), new_page()
+    room_id = create_room(alice, stack, "Alice")
+    join(alice)
+    bob.goto(stack.url + "/")
+    bob.get_by_label("Invite link or room code").fill(f"https://example.org/r/{room_id}")
+    bob.get_by_role("button", name="Join", exact=True).click()
+    bob.wait_for_url(f"**/r/{room_id}")
+    expect(bob.get_by_role("form", name="Join the call")).to_contain_text("In the call: Alice")
+
+
+def test_unknown_room_shows_not_found(stack: Stack, new_page: Callable[[], Page]) -> None:
+    page = new_page()
+    page.goto(f"{stack.url}/r/NoSuchRoom42")
+    expect(page.get_by_role("heading", name="This room does not exist")).to_be_visible()
+    page.get_by_role("link", name="Create a new room").click()
+    expect(page.get_by_role("button", name="Create room")).to_be_visible()
