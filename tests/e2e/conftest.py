@@ -168,8 +168,12 @@ TRACK_PEER_CONNECTIONS = """
 @pytest.fixture(scope="session")
 def frontend_dist() -> Path:
     """Builds the frontend once per run, so the tests never serve a stale bundle."""
-    subprocess.run(["npm", "run", "--silent", "build"], cwd=REPO_ROOT / "frontend", check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["npm", "run", "--silent", "build"],
+        cwd=REPO_ROOT / "frontend",
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return FRONTEND_DIST
 
 
