@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import jwt
 import pytest
-from livekit.api import RoomConfiguration
-from video_rooms.tokens import TokenError, issue_room_token, verify_room_token
+from livekit.api import TokenVerifier
+from video_rooms.tokens import TokenError, issue_room_token, room_config_claim, verify_room_token
 
 KEY = "APIkey123"
 SECRET = "a-test-secret-that-is-long-enough-for-hs256-000"
@@ -47,9 +47,19 @@ def test_token_carries_room_identity_name_grants_and_expiry() -> None:
 
 
 def test_room_config_is_embedded_for_rooms_recreated_by_a_join() -> None:
-    token = _issue(room_config=RoomConfiguration(empty_timeout=60, max_participants=5))
+    token = _issue(room_config=room_config_claim(60, 5))
     claims = jwt.decode(token, SECRET, algorithms=["HS256"], issuer=KEY)
     assert claims["roomConfig"] == {"emptyTimeout": 60, "maxParticipants": 5}
+
+
+def test_the_official_verifier_reads_our_tokens() -> None:
+    claims = TokenVerifier(KEY, SECRET).verify(_issue(room_config=room_config_claim(60, 5)))
+    assert (claims.identity, claims.name) == ("p_abc", "Zoë")
+    assert claims.video is not None
+    assert (claims.video.room_join, claims.video.room) == (True, "room1")
+    assert (claims.video.can_publish, claims.video.can_subscribe) == (True, True)
+    assert claims.room_config is not None
+    assert (claims.room_config.empty_timeout, claims.room_config.max_participants) == (60, 5)
 
 
 def test_verify_accepts_own_token() -> None:

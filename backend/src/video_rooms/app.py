@@ -11,7 +11,11 @@ from fastapi import FastAPI
 from video_rooms.api import health, rooms, webhooks
 from video_rooms.db.engine import create_engine
 from video_rooms.errors import install_error_handlers
-from video_rooms.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from video_rooms.middleware import (
+    BodySizeLimitMiddleware,
+    JsonOnlyMiddleware,
+    RequestContextMiddleware,
+)
 from video_rooms.rooms.repository import RoomRepository
 from video_rooms.rooms.service import RoomService
 from video_rooms.settings import Settings
@@ -59,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rooms.router)
     app.include_router(health.router)
     app.include_router(webhooks.router)
+    app.add_middleware(JsonOnlyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app

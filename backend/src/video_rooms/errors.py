@@ -66,6 +66,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def validation_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
+        if any(tuple(err.get("loc", ()))[:2] == ("path", "room_id") for err in exc.errors()):
+            return error_response(
+                400, "invalid_room_id", "A room id is 1-64 letters, digits, '-' or '_'."
+            )
         return error_response(422, "invalid_request", _describe_validation(exc))
 
     async def http_error(_: Request, exc: Exception) -> JSONResponse:

@@ -62,6 +62,36 @@ class RequestContextMiddleware:
             )
 
 
+class JsonOnlyMiddleware:
+    """API writes take JSON only: anything else is a 415 before any parsing happens.
+
+    Webhooks are exempt: LiveKit sends `application/webhook+json`, and their signature check
+    is what guards them.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] in ("POST", "PUT", "PATCH")
+            and scope["path"].startswith("/api/")
+            and not scope["path"].startswith("/api/webhooks/")
+        ):
+            headers = dict(scope["headers"])
+            has_body = (
+                headers.get(b"content-length", b"0") != b"0" or b"transfer-encoding" in headers
+            )
+            media_type = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
+            if has_body and media_type != b"application/json":
+                await _error(
+                    send, 415, "unsupported_media_type", "Send the body as application/json."
+                )
+                return
+        await self.app(scope, receive, send)
+
+
 class BodySizeLimitMiddleware:
     """Refuses bodies over the limit with 413, whether or not a Content-Length was sent."""
 
@@ -75,7 +105,9 @@ class BodySizeLimitMiddleware:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _too_large(send, self.max_bytes)
+            await _error(
+                send, 413, "payload_too_large", f"Request body over {self.max_bytes} bytes."
+            )
             return
         received = 0
 
@@ -93,18 +125,11 @@ class BodySizeLimitMiddleware:
         await self.app(scope, limited_receive, send)
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    body = json.dumps(
-        {"error": {"code": "payload_too_large", "message": f"Request body over {limit} bytes."}}
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
+async def _error(send: Send, status: int, code: str, message: str) -> None:
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

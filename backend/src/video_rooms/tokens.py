@@ -6,11 +6,15 @@ LiveKit, to the embedded SFU and to our own endpoints (leave, realtime channels)
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import jwt
-from livekit.api import AccessToken, RoomConfiguration, TokenVerifier, VideoGrants
+from google.protobuf.json_format import MessageToDict
+from livekit.api import RoomConfiguration, TokenVerifier
 
 
 class TokenError(Exception):
@@ -32,27 +36,44 @@ def issue_room_token(
     participant_id: str,
     participant_name: str,
     ttl: timedelta,
-    room_config: RoomConfiguration | None = None,
+    room_config: Mapping[str, Any] | None = None,
 ) -> str:
-    token = (
-        AccessToken(api_key, api_secret)
-        .with_identity(participant_id)
-        .with_name(participant_name)
-        .with_ttl(ttl)
-        .with_grants(
-            VideoGrants(
-                room_join=True,
-                room=room_id,
-                can_publish=True,
-                can_subscribe=True,
-                can_publish_data=True,
-            )
-        )
-    )
-    if room_config is not None:
+    """A join token with exactly the claims LiveKit defines (camelCase grants, `sub` = identity,
+    `iss` = API key, `nbf`/`exp`).
+
+    Signed here with PyJWT rather than through `livekit.api.AccessToken`: that class rebuilds
+    its claims with `dataclasses.asdict` and protobuf conversion on every call, ~110 µs of the
+    join's CPU budget against ~25 µs for this (see `make bench`). The official `TokenVerifier`
+    and a real livekit-server accept these tokens; both are checked in the tests.
+    """
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "sub": participant_id,
+        "iss": api_key,
+        "name": participant_name,
+        "nbf": now,
+        "exp": now + int(ttl.total_seconds()),
+        "video": {
+            "roomJoin": True,
+            "room": room_id,
+            "canPublish": True,
+            "canSubscribe": True,
+            "canPublishData": True,
+        },
+    }
+    if room_config:
         # Applied by LiveKit if the participant's join is what creates the room again.
-        token = token.with_room_config(room_config)
-    return token.to_jwt()
+        claims["roomConfig"] = dict(room_config)
+    return jwt.encode(claims, api_secret, algorithm="HS256")
+
+
+def room_config_claim(empty_timeout_seconds: int, max_participants: int) -> dict[str, Any]:
+    """The `roomConfig` claim in LiveKit's JSON form (protobuf field names, camelCase)."""
+    config = RoomConfiguration(
+        empty_timeout=empty_timeout_seconds, max_participants=max_participants
+    )
+    claim: dict[str, Any] = MessageToDict(config)
+    return claim
 
 
 def verify_room_token(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from video_rooms.api.deps import AdminOnly, BearerDep, JsonBody, RoomIdDep, RoomServiceDep
+from video_rooms.api.deps import AdminOnly, BearerDep, RoomIdDep, RoomServiceDep
 from video_rooms.rooms.schemas import (
     ParticipantCreate,
     RoomCreatePublic,
@@ -16,13 +16,13 @@ from video_rooms.rooms.schemas import (
 router = APIRouter(prefix="/api/rooms", tags=["rooms"])
 
 
-@router.post("", status_code=201, dependencies=[JsonBody])
+@router.post("", status_code=201)
 async def create_room(body: ParticipantCreate, rooms: RoomServiceDep) -> RoomCreatePublic:
     """Create a room; the caller joins it as its first participant."""
     return await rooms.create(body.participant_name)
 
 
-@router.post("/{room_id}/join", dependencies=[JsonBody])
+@router.post("/{room_id}/join")
 async def join_room(
     room_id: RoomIdDep, body: ParticipantCreate, rooms: RoomServiceDep
 ) -> RoomJoinPublic:

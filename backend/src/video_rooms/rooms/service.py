@@ -9,6 +9,7 @@ from video_rooms.errors import ApiError, not_found, sfu_unavailable, unauthorize
 from video_rooms.ids import new_participant_id, new_room_id
 from video_rooms.logging_setup import participant_id_var, room_id_var
 from video_rooms.rooms.repository import RoomRepository, RoomRow
+from video_rooms.rooms.room_cache import RoomCache
 from video_rooms.rooms.schemas import (
     ParticipantPublic,
     RoomCreatePublic,
@@ -40,6 +41,7 @@ class RoomService:
         self._room_options = room_options
         self._api_key = api_key
         self._api_secret = api_secret
+        self._cache = RoomCache()
 
     async def create(self, participant_name: str) -> RoomCreatePublic:
         room_id, participant_id = new_room_id(), new_participant_id()
@@ -59,11 +61,11 @@ class RoomService:
 
     async def join(self, room_id: str, participant_name: str) -> RoomJoinPublic:
         room_id_var.set(room_id)
-        room = await self._open_room(room_id)
+        room, connected = await self._room_for_join(room_id)
         health = await self._health.current()
         if not health.ok:
             raise sfu_unavailable(health.message or "health check failed")
-        if await self._repo.connected_count(room.id) >= room.max_participants:
+        if connected >= room.max_participants:
             raise ApiError(409, "room_full", "This room is full.")
         participant_id = new_participant_id()
         participant_id_var.set(participant_id)
@@ -126,11 +128,21 @@ class RoomService:
             raise not_found("room_not_found", "This room does not exist.")
         return room
 
-    async def _open_room(self, room_id: str) -> RoomRow:
-        room = await self._existing_room(room_id)
+    async def _room_for_join(self, room_id: str) -> tuple[RoomRow, int]:
+        cached = self._cache.get(room_id)
+        if cached is None:
+            cached = await self._repo.room_with_connected_count(room_id)
+            if cached is None:
+                raise not_found("room_not_found", "This room does not exist.")
+            self._cache.put(*cached)
+        room, connected = cached
         if room.closed_at is not None:
             raise ApiError(410, "room_closed", "This room has been ended by its host.")
-        return room
+        return room, connected
+
+    def forget_room(self, room_id: str) -> None:
+        """Call when a room's row changed (closed), so joins here see it at once."""
+        self._cache.forget(room_id)
 
     def _credentials(self, room_id: str, participant_id: str, name: str) -> RoomJoinPublic:
         token = self._sfu.generate_token(room_id, participant_id, name)

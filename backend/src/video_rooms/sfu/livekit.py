@@ -11,7 +11,7 @@ import aiohttp
 from livekit import api
 
 from video_rooms.sfu.provider import RoomOptions, SfuHealth, SfuParticipant, SfuUnavailable
-from video_rooms.tokens import issue_room_token
+from video_rooms.tokens import issue_room_token, room_config_claim
 
 T = TypeVar("T")
 
@@ -36,9 +36,8 @@ class LiveKitProvider:
         self._api_key = api_key
         self._api_secret = api_secret
         self._token_ttl = token_ttl
-        self._room_config = api.RoomConfiguration(
-            empty_timeout=default_room_options.empty_timeout_seconds,
-            max_participants=default_room_options.max_participants,
+        self._room_config = room_config_claim(
+            default_room_options.empty_timeout_seconds, default_room_options.max_participants
         )
         # aiohttp sessions must be created inside the running event loop, so lazily.
         self._client: api.LiveKitAPI | None = None
