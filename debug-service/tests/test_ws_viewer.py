@@ -1,10 +1,16 @@
+import contextlib
 import json
+import os
+import socket
+import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from vr_testkit.debug_service import DebugServiceProcess
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
@@ -131,3 +137,85 @@ def test_production_needs_the_token(app_server: Start) -> None:
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
     with connect(f"{served.ws_url}?token={PRODUCTION_TOKEN}") as ws:
         assert receive(ws, "services")["type"] == "services"
+
+
+class Tally:
+    """What one viewer received: lines (per service) and skipped counts."""
+
+    def __init__(self) -> None:
+        self.lines = 0
+        self.skipped = 0
+        self.notices = 0
+
+    def add(self, message: dict[str, Any]) -> None:
+        if message["type"] == "logs":
+            self.lines += sum(1 for log in message["logs"] if log["service"] == "load")
+        elif message["type"] == "skipped":
+            self.skipped += message["count"]
+            self.notices += 1
+
+
+def ingest(base_url: str, total: int, batch: int = 1000) -> float:
+    """Post `total` lines in batches; returns lines per second."""
+    # Random text: WebSocket compression would shrink repeated characters to nothing.
+    lines = [
+        {"service": "load", "level": "info", "message": f"load line {i} " + os.urandom(250).hex()}
+        for i in range(batch)
+    ]
+    body = json.dumps({"logs": lines}).encode()
+    with httpx.Client(base_url=base_url, headers={"content-type": "application/json"}) as client:
+        started = time.perf_counter()
+        for _ in range(total // batch):
+            client.post("/api/logs", content=body).raise_for_status()
+        return total / (time.perf_counter() - started)
+
+
+def test_a_slow_viewer_gets_skipped_notices_while_ingest_and_others_keep_up(tmp_path: Path) -> None:
+    total = 20_000
+    env = {"DEBUG_VIEWER_BUFFER": "2000"}
+    with DebugServiceProcess(tmp_path / "debug.db", env=env, log_dir=tmp_path) as service:
+        subscribe = json.dumps(
+            {"type": "subscribe", "filters": {"services": ["load"]}, "backlog": 0}
+        )
+        fast, slow = Tally(), Tally()
+
+        def read_fast(ws: ClientConnection, until: int) -> None:
+            deadline = time.monotonic() + 30
+            while fast.lines + fast.skipped < until and time.monotonic() < deadline:
+                with contextlib.suppress(TimeoutError):
+                    fast.add(json.loads(ws.recv(timeout=0.2)))
+
+        with connect(service.ws_url, max_queue=1) as fast_ws:
+            fast_ws.send(subscribe)
+            receive(fast_ws, "backlog")
+            reader = threading.Thread(target=read_fast, args=(fast_ws, total))
+            reader.start()
+            fast_only = ingest(service.base_url, total)
+            reader.join()
+
+            # A viewer on a tiny receive window that reads one message now and then, as a
+            # browser tab on a bad link would. The kernel still buffers up to 4 MiB on the
+            # server's side, so the lines are long enough (about 12 MB in all) to get past it.
+            slow_sock = socket.socket()
+            slow_sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            slow_sock.connect(("127.0.0.1", service.port))
+            with connect(service.ws_url, sock=slow_sock, max_queue=1) as slow_ws:
+                slow_ws.send(subscribe)
+                receive(slow_ws, "backlog")
+                reader = threading.Thread(target=read_fast, args=(fast_ws, 2 * total))
+                reader.start()
+                with_slow = ingest(service.base_url, total)
+                reader.join()
+                deadline = time.monotonic() + 10
+                while slow.notices == 0 and time.monotonic() < deadline:
+                    slow.add(json.loads(slow_ws.recv(timeout=5)))
+                    time.sleep(0.05)
+
+        print(
+            f"\ningest with one fast viewer {fast_only:,.0f} lines/s, with a slow viewer added "
+            f"{with_slow:,.0f} lines/s; fast viewer got {fast.lines}/{2 * total} lines; slow "
+            f"viewer got {slow.lines} lines and a notice of {slow.skipped} skipped"
+        )
+        assert fast.lines == 2 * total and fast.skipped == 0
+        assert slow.notices >= 1 and slow.skipped > 0
+        assert with_slow >= 0.6 * fast_only

@@ -17,6 +17,8 @@ from debug_service.filters import LogFilter
 # Control messages (backlog, status, errors) are rare and small; the bound only guards against
 # a viewer that never reads while the operator flips services on and off.
 _MAX_CONTROL = 256
+# Keeps each message well under the 1 MiB that WebSocket clients accept by default.
+MAX_LINES_PER_MESSAGE = 500
 
 
 class Viewer:
@@ -84,8 +86,9 @@ class Viewer:
         if self.pending:
             lines = [log.to_json() for log in self.pending if log.id > self.after_id]
             self.pending = []
-            if lines:
-                messages.append('{"type":"logs","logs":[' + ",".join(lines) + "]}")
+            for start in range(0, len(lines), MAX_LINES_PER_MESSAGE):
+                chunk = ",".join(lines[start : start + MAX_LINES_PER_MESSAGE])
+                messages.append('{"type":"logs","logs":[' + chunk + "]}")
         if self.skipped:
             messages.append(f'{{"type":"skipped","count":{self.skipped}}}')
             self.skipped = 0

@@ -61,8 +61,14 @@ def _now_us() -> int:
 def _describe(exc: httpx.HTTPError, timeout_s: float) -> str:
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out after {timeout_s:g} s"
+    # httpx says "All connection attempts failed"; the operator wants the reason underneath.
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        cause = cause.__cause__ or cause.__context__
     if isinstance(exc, httpx.ConnectError):
-        return "connection refused" if "refused" in str(exc).lower() else f"cannot connect: {exc}"
+        return f"cannot connect: {exc}"
     return f"{type(exc).__name__}: {exc}"
 
 
