@@ -16,6 +16,8 @@ from video_rooms.middleware import (
     JsonOnlyMiddleware,
     RequestContextMiddleware,
 )
+from video_rooms.realtime import socket as realtime_socket
+from video_rooms.realtime.runtime import Realtime
 from video_rooms.rooms.repository import RoomRepository
 from video_rooms.rooms.service import RoomService
 from video_rooms.settings import Settings
@@ -46,9 +48,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.livekit_api_key,
             settings.livekit_api_secret,
         )
+        app.state.realtime = await Realtime.open(
+            settings, engine, sfu, on_room_closed=app.state.room_service.forget_room
+        )
         try:
             yield
         finally:
+            await app.state.realtime.aclose()
             await app.state.http.aclose()
             await sfu.aclose()
             await engine.dispose()
@@ -63,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rooms.router)
     app.include_router(health.router)
     app.include_router(webhooks.router)
+    app.include_router(realtime_socket.router)
     app.add_middleware(JsonOnlyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)

@@ -44,6 +44,19 @@ class Settings(BaseSettings):
     # How long a health answer from the SFU is trusted before it is asked again.
     sfu_health_ttl_seconds: float = Field(default=2.0, gt=0)
 
+    # Realtime channels (/ws). A socket silent for this long is closed (phoenix.js sends a
+    # heartbeat every 30 s).
+    realtime_heartbeat_timeout_seconds: float = Field(default=60.0, gt=0)
+    realtime_max_frame_bytes: int = Field(default=16 * 1024, ge=1024)
+    # Per socket: frames per second sustained, and the burst allowed above that.
+    realtime_rate_per_second: float = Field(default=10.0, gt=0)
+    realtime_rate_burst: int = Field(default=30, ge=1)
+    # Frames queued for a client that is not reading before it is disconnected.
+    realtime_max_pending_frames: int = Field(default=1000, ge=10)
+    # With REDIS_URL: a backend process that has not heartbeated for this long is taken for
+    # dead and its presences removed (within about 1.25 times this).
+    realtime_presence_ttl_seconds: float = Field(default=20.0, ge=2, le=45)
+
     debug_service_url: str | None = None
     log_level: str = "INFO"
 

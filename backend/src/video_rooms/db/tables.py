@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 metadata = MetaData()
 
@@ -29,4 +39,18 @@ participants = Table(
     Column("connected_at", DateTime(timezone=True), nullable=True),
     Column("left_at", DateTime(timezone=True), nullable=True),
     Index("ix_participants_room_id", "room_id"),
+)
+
+chat_messages = Table(
+    "chat_messages",
+    metadata,
+    # An integer id orders messages exactly, whichever backend process stored them.
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("room_id", String(64), ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False),
+    # The sender's id and name are copied, so the history is read without a join.
+    Column("participant_id", String(32), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    Index("ix_chat_messages_room_id_id", "room_id", "id"),
 )

@@ -1,0 +1,134 @@
+"""One client socket: an outbox written by its own task, the channels joined over it, its limits.
+
+Sending never blocks the sender: a broadcast to a room only appends a frame to each member's
+outbox, and a writer task (started only while there is something to write) drains it. A client
+that stops reading fills its outbox and is disconnected rather than holding memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
+
+from starlette.websockets import WebSocket
+
+from video_rooms.realtime.ratelimit import TokenBucket
+
+if TYPE_CHECKING:
+    from video_rooms.realtime.channel import Channel
+
+logger = logging.getLogger(__name__)
+
+# Close codes, so that a client (and its logs) can tell why the server hung up.
+CLOSE_GOING_AWAY = 1001
+CLOSE_UNSUPPORTED = 1003
+CLOSE_INVALID = 1007
+CLOSE_POLICY = 1008
+CLOSE_TOO_BIG = 1009
+CLOSE_SLOW_CONSUMER = 1013
+CLOSE_HEARTBEAT_TIMEOUT = 4000
+
+
+class Connection:
+    def __init__(self, websocket: WebSocket, bucket: TokenBucket, max_pending: int) -> None:
+        self.websocket = websocket
+        self.bucket = bucket
+        self.refused_in_a_row = 0
+        self.channels: dict[str, Channel] = {}
+        self._max_pending = max_pending
+        self._pending: deque[str] = deque()
+        self._writer: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._close_request: tuple[int, str] | None = None
+        self.closed = False
+
+    def send(self, frame: str) -> None:
+        if self.closed or self._close_request is not None:
+            return
+        if len(self._pending) >= self._max_pending:
+            self._pending.clear()
+            self.request_close(CLOSE_SLOW_CONSUMER, "client is not reading its messages")
+            return
+        self._pending.append(frame)
+        self._ensure_writer()
+
+    def request_close(self, code: int, reason: str) -> None:
+        """Close after the frames already queued (from any task; the reader then sees the end)."""
+        if self._close_request is None and not self.closed:
+            self._close_request = (code, reason)
+            self._ensure_writer()
+
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run work that a synchronous callback cannot await; awaited when the socket ends."""
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close_after_queued(self, code: int, reason: str, within: float = 2.0) -> None:
+        """Close once the frames already queued are out (the replies that explain why)."""
+        self.request_close(code, reason)
+        writer = self._writer
+        if writer is not None:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(writer), within)
+        if not self.closed:
+            await self.close_now(code, reason)
+
+    async def close_now(self, code: int, reason: str) -> None:
+        self._pending.clear()
+        self._close_request = (code, reason)
+        await self._stop_writer()
+        await self._send_close(code, reason)
+
+    async def shutdown(self) -> None:
+        """The socket is gone: stop writing and let every channel clean up."""
+        self.closed = True
+        await self._stop_writer()
+        # Spawned work is channel cleanup (presence, subscriptions): it must finish.
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        channels, self.channels = list(self.channels.values()), {}
+        for channel in channels:
+            try:
+                await channel.terminate()
+            except Exception:
+                logger.exception("channel cleanup failed", extra={"topic": channel.topic})
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def _ensure_writer(self) -> None:
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._drain())
+
+    async def _stop_writer(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None and writer is not asyncio.current_task():
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await writer
+
+    async def _drain(self) -> None:
+        try:
+            while self._pending and not self.closed:
+                await self.websocket.send_text(self._pending.popleft())
+            if self._close_request is not None and not self.closed:
+                await self._send_close(*self._close_request)
+        except Exception:
+            # The peer went away mid-write; the reader notices and shuts the socket down.
+            self._pending.clear()
+        finally:
+            self._writer = None
+            if self._pending and not self.closed:
+                self._ensure_writer()
+
+    async def _send_close(self, code: int, reason: str) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        with contextlib.suppress(Exception):
+            await self.websocket.close(code, reason)

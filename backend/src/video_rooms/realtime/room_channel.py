@@ -1,0 +1,229 @@
+"""`room:{room_id}`: presence, chat with history, raised hands, reactions, and ending the room.
+
+Joined with the participant's room token (the one the REST API issued). Events and payloads
+are listed in `docs/realtime.md`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import jwt
+
+from video_rooms.ids import is_well_formed_room_id
+from video_rooms.logging_setup import participant_id_var, room_id_var
+from video_rooms.realtime.channel import Channel, JoinRefused, Reply, error, ok
+from video_rooms.realtime.connection import Connection
+from video_rooms.realtime.presence import PRESENCE_STATE, Entry
+from video_rooms.realtime.protocol import Payload
+from video_rooms.tokens import TokenError, verify_room_token
+
+if TYPE_CHECKING:
+    from video_rooms.realtime.runtime import Realtime
+
+logger = logging.getLogger(__name__)
+
+MAX_CHAT_LENGTH = 2000
+MAX_REACTION_LENGTH = 16
+ROOM_CLOSED = "room:closed"
+
+
+class RoomChannel(Channel):
+    def __init__(
+        self, topic: str, join_ref: str | None, conn: Connection, realtime: Realtime
+    ) -> None:
+        super().__init__(topic, join_ref, conn)
+        self.room_id = topic.removeprefix("room:")
+        self._rt = realtime
+        self.participant_id = ""
+        self.name = ""
+        self.is_host = False
+        self._entry: Entry | None = None
+        self._subscribed = False
+        # Broadcasts that arrive between subscribing and the join reply wait here, so that
+        # the client sees its join reply and presence_state first.
+        self._held: list[tuple[str, Any, str]] | None = []
+        self._history_ids: set[int] = set()
+        self._terminated = False
+
+    async def join(self, payload: Payload) -> Payload:
+        if not is_well_formed_room_id(self.room_id):
+            raise JoinRefused("invalid_room_id", "A room id is 1-64 letters, digits, '-' or '_'.")
+        token = payload.get("token")
+        if not isinstance(token, str) or not token:
+            raise JoinRefused("unauthorized", "Join with {token: <your room token>}.")
+        settings = self._rt.settings
+        try:
+            claims = verify_room_token(
+                token,
+                api_key=settings.livekit_api_key,
+                api_secret=settings.livekit_api_secret,
+                room_id=self.room_id,
+            )
+        except TokenError as exc:
+            raise JoinRefused("unauthorized", f"Invalid room token: {exc}.") from exc
+        self.participant_id, self.name = claims.participant_id, claims.name
+        self._log_context()
+        # Subscribe before reading state and history, so nothing falls between the two.
+        await self._rt.pubsub.subscribe(self.topic, self)
+        self._subscribed = True
+        room, history = await self._rt.store.room_with_history(self.room_id)
+        if room is None:
+            raise JoinRefused("room_not_found", "This room does not exist.")
+        if room.closed:
+            raise JoinRefused("room_closed", "This room has been ended by its host.")
+        self.is_host = room.creator_id == self.participant_id
+        self._history_ids = {message.id for message in history}
+        self._entry = await self._rt.presence.track(
+            self.topic,
+            self.participant_id,
+            {
+                "name": self.name,
+                "joined_at": datetime.now(UTC).isoformat(),
+                "hand_raised": False,
+            },
+        )
+        logger.info("joined room channel")
+        return {
+            "participant_id": self.participant_id,
+            "name": self.name,
+            "is_host": self.is_host,
+            "token_expires_at": _expiry(token),
+            "messages": [message.public() for message in history],
+        }
+
+    async def after_join(self) -> None:
+        self.push(PRESENCE_STATE, await self._rt.presence.state(self.topic))
+        held, self._held = self._held or [], None
+        for event, payload, frame in held:
+            self.deliver(event, payload, frame)
+        self._history_ids = set()
+
+    def deliver(self, event: str, payload: Any, frame: str) -> None:
+        if self._held is not None:
+            self._held.append((event, payload, frame))
+            return
+        if event == "chat" and isinstance(payload, dict) and payload.get("id") in self._history_ids:
+            return  # already in the history of the join reply
+        self.conn.send(frame)
+        if event == ROOM_CLOSED:
+            # Spawned, so that the host's own `end_room` reply is queued before the phx_close.
+            self.conn.spawn(self.close())
+
+    async def handle_in(self, event: str, payload: Payload) -> Reply:
+        self._log_context()
+        match event:
+            case "chat":
+                return await self._chat(payload)
+            case "hand":
+                return await self._hand(payload)
+            case "reaction":
+                return await self._reaction(payload)
+            case "end_room":
+                return await self._end_room()
+            case "renew_token":
+                return self._renew_token()
+            case _:
+                return error("unknown_event", f"The room channel has no event {event!r}.")
+
+    async def terminate(self) -> None:
+        if self._terminated:
+            return
+        self._terminated = True
+        if self._entry is not None:
+            entry, self._entry = self._entry, None
+            await self._rt.presence.untrack(self.topic, entry)
+        if self._subscribed:
+            self._subscribed = False
+            await self._rt.pubsub.unsubscribe(self.topic, self)
+
+    async def _chat(self, payload: Payload) -> Reply:
+        text = payload.get("text")
+        if not isinstance(text, str) or not text.strip():
+            return error("invalid_message", "Send {text: <a non-empty string>}.")
+        if len(text) > MAX_CHAT_LENGTH:
+            return error("message_too_long", f"A message is at most {MAX_CHAT_LENGTH} characters.")
+        message = await self._rt.store.add_message(
+            self.room_id, self.participant_id, self.name, text
+        )
+        public = message.public()
+        await self._rt.pubsub.broadcast(self.topic, "chat", public)
+        return ok(public)
+
+    async def _hand(self, payload: Payload) -> Reply:
+        raised = payload.get("raised")
+        if not isinstance(raised, bool):
+            return error("invalid_hand", "Send {raised: true | false}.")
+        if self._entry is not None and self._entry.meta.get("hand_raised") != raised:
+            meta = {k: v for k, v in self._entry.meta.items() if not k.startswith("phx_ref")}
+            meta["hand_raised"] = raised
+            self._entry = await self._rt.presence.update(self.topic, self._entry, meta)
+            await self._rt.pubsub.broadcast(
+                self.topic,
+                "hand",
+                {"participant_id": self.participant_id, "name": self.name, "raised": raised},
+            )
+        return ok({"raised": raised})
+
+    async def _reaction(self, payload: Payload) -> Reply:
+        emoji = payload.get("emoji")
+        if (
+            not isinstance(emoji, str)
+            or not emoji.strip()
+            or len(emoji) > MAX_REACTION_LENGTH
+            or any(char.isspace() for char in emoji)
+        ):
+            return error(
+                "invalid_reaction", f"Send {{emoji: <1-{MAX_REACTION_LENGTH} characters>}}."
+            )
+        reaction = {
+            "participant_id": self.participant_id,
+            "name": self.name,
+            "emoji": emoji,
+            "sent_at": datetime.now(UTC).isoformat(),
+        }
+        await self._rt.pubsub.broadcast(self.topic, "reaction", reaction)
+        return ok()
+
+    async def _end_room(self) -> Reply:
+        if not self.is_host:
+            return error("not_host", "Only the host can end the room for everyone.")
+        closed_at = await self._rt.store.close_room(self.room_id)
+        if closed_at is None:
+            return error("room_closed", "This room has already been ended.")
+        if self._rt.on_room_closed is not None:
+            self._rt.on_room_closed(self.room_id)
+        try:
+            await self._rt.sfu.delete_room(self.room_id)
+        except Exception as exc:
+            # The room is closed for good in our database, which is what every join checks;
+            # the SFU drops its room by itself once it is empty. Everyone must still be told.
+            logger.warning("could not delete the SFU room", extra={"error": str(exc)})
+        logger.info("host ended the room")
+        await self._rt.pubsub.broadcast(
+            self.topic,
+            ROOM_CLOSED,
+            {"by": self.participant_id, "closed_at": closed_at.isoformat()},
+        )
+        return ok()
+
+    def _renew_token(self) -> Reply:
+        token = self._rt.sfu.generate_token(self.room_id, self.participant_id, self.name)
+        return ok({"token": token, "expires_at": _expiry(token)})
+
+    def _log_context(self) -> None:
+        room_id_var.set(self.room_id)
+        participant_id_var.set(self.participant_id or None)
+
+
+def _expiry(token: str) -> str | None:
+    """When a token (already verified, or just made) expires, for the client to renew it."""
+    try:
+        exp = jwt.decode(token, options={"verify_signature": False}).get("exp")
+    except jwt.PyJWTError:
+        return None
+    if not isinstance(exp, int | float):
+        return None
+    return datetime.fromtimestamp(exp, UTC).isoformat()

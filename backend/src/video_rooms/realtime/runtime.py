@@ -1,0 +1,113 @@
+"""The realtime service of one backend process: pub/sub, presence, storage and open sockets.
+
+Built by the app's lifespan; with `REDIS_URL` the broadcasts and presences are shared with the
+other backend processes through Redis, otherwise they stay in this process.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from video_rooms.realtime.channel import ChannelRoutes
+from video_rooms.realtime.connection import CLOSE_GOING_AWAY, Connection
+from video_rooms.realtime.presence import LocalPresenceStore, Presence, PresenceStore
+from video_rooms.realtime.pubsub import Broker, LocalBroker, PubSub
+from video_rooms.realtime.redis_broker import RedisBroker
+from video_rooms.realtime.redis_presence import RedisPresenceStore
+from video_rooms.realtime.room_channel import RoomChannel
+from video_rooms.realtime.store import RealtimeStore
+from video_rooms.settings import Settings
+from video_rooms.sfu.provider import SfuProvider
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Limits:
+    heartbeat_timeout_seconds: float
+    max_frame_bytes: int
+    rate_per_second: float
+    rate_burst: int
+    max_pending_frames: int
+    max_channels: int = 8
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(
+            heartbeat_timeout_seconds=settings.realtime_heartbeat_timeout_seconds,
+            max_frame_bytes=settings.realtime_max_frame_bytes,
+            rate_per_second=settings.realtime_rate_per_second,
+            rate_burst=settings.realtime_rate_burst,
+            max_pending_frames=settings.realtime_max_pending_frames,
+        )
+
+
+class Realtime:
+    def __init__(
+        self,
+        settings: Settings,
+        store: RealtimeStore,
+        sfu: SfuProvider,
+        pubsub: PubSub,
+        presence: Presence,
+        redis: Redis | None,
+        on_room_closed: Callable[[str], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.limits = Limits.from_settings(settings)
+        self.store = store
+        self.sfu = sfu
+        self.pubsub = pubsub
+        self.presence = presence
+        self.connections: set[Connection] = set()
+        self.routes = ChannelRoutes()
+        self.routes.add("room:", lambda topic, ref, conn: RoomChannel(topic, ref, conn, self))
+        self._redis = redis
+        # Lets the rooms service drop what it cached about a room the host just ended.
+        self.on_room_closed = on_room_closed
+
+    @classmethod
+    async def open(
+        cls,
+        settings: Settings,
+        engine: AsyncEngine,
+        sfu: SfuProvider,
+        on_room_closed: Callable[[str], None] | None = None,
+    ) -> Realtime:
+        node_id = secrets.token_hex(8)
+        redis: Redis | None = None
+        broker: Broker
+        presence_store: PresenceStore
+        if settings.redis_url:
+            redis = Redis.from_url(settings.redis_url)
+            broker = RedisBroker(redis, node_id)
+            presence_store = RedisPresenceStore(
+                redis, node_id, settings.realtime_presence_ttl_seconds
+            )
+        else:
+            broker, presence_store = LocalBroker(), LocalPresenceStore()
+        pubsub = PubSub(broker)
+        await pubsub.start()
+        presence = Presence(presence_store, pubsub)
+        await presence.start()
+        logger.info(
+            "realtime channels ready",
+            extra={"node": node_id, "backend": "redis" if redis else "in-process"},
+        )
+        return cls(settings, RealtimeStore(engine), sfu, pubsub, presence, redis, on_room_closed)
+
+    async def aclose(self) -> None:
+        for conn in list(self.connections):
+            await conn.close_now(CLOSE_GOING_AWAY, "server shutting down")
+            await conn.shutdown()
+        self.connections.clear()
+        await self.presence.aclose()
+        await self.pubsub.aclose()
+        if self._redis is not None:
+            await self._redis.aclose()

@@ -1,0 +1,61 @@
+"""The host ends the room: everyone is told and their channel closed, the room is closed in the
+database (no more joins, REST or channel) and the LiveKit room is deleted."""
+
+from __future__ import annotations
+
+import asyncio
+
+from livekit import api
+from vr_testkit.api import create_room, join_room
+from vr_testkit.livekit import LiveKitServer
+
+from .conftest import LiveServer
+from .phx import PhxClient
+
+
+async def _livekit_rooms(livekit: LiveKitServer) -> set[str]:
+    async with api.LiveKitAPI(livekit.http_url, livekit.api_key, livekit.api_secret) as lk:
+        listed = await lk.room.list_rooms(api.ListRoomsRequest())
+    return {room.name for room in listed.rooms}
+
+
+async def _rest_join_status(server: LiveServer, room_id: str) -> int:
+    """The REST join's status once it reflects the closing (a replica may cache a room ~2 s)."""
+    async with server.http() as http, asyncio.timeout(5):
+        while True:
+            response = await http.post(
+                f"/api/rooms/{room_id}/join", json={"participant_name": "Bo"}
+            )
+            if response.status_code != 200:
+                return response.status_code
+            await asyncio.sleep(0.2)
+
+
+async def test_host_ends_the_room_for_everyone(server: LiveServer, livekit: LiveKitServer) -> None:
+    async with server.http() as http:
+        host = await create_room(http, "Ada")
+        guest = await join_room(http, host["room_id"], "Grace")
+    room_id, topic = host["room_id"], f"room:{host['room_id']}"
+    assert room_id in await _livekit_rooms(livekit)
+    ada = await PhxClient.open(server.url)
+    ada_ref, _ = await ada.join(topic, {"token": host["token"]})
+    grace = await PhxClient.open(server.url)
+    grace_ref, _ = await grace.join(topic, {"token": guest["token"]})
+
+    refused = await grace.push(grace_ref, topic, "end_room", {})
+    assert refused["status"] == "error" and refused["response"]["reason"] == "not_host"
+
+    assert (await ada.push(ada_ref, topic, "end_room", {}))["status"] == "ok"
+    for client, join_ref in ((ada, ada_ref), (grace, grace_ref)):
+        closed = await client.event(topic, "room:closed")
+        assert closed["by"] == host["participant_id"] and closed["closed_at"]
+        close = await client.wait_for(lambda f: f[3] == "phx_close")
+        assert close[0] == join_ref and close[2] == topic
+    assert room_id not in await _livekit_rooms(livekit)
+    assert server.realtime.pubsub.topic_count() == 0
+
+    _, again = await grace.join(topic, {"token": guest["token"]})
+    assert again["status"] == "error" and again["response"]["reason"] == "room_closed"
+    assert await _rest_join_status(server, room_id) == 410
+    await ada.close()
+    await grace.close()
