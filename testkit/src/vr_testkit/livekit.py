@@ -10,7 +10,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vr_testkit.processes import TOOLS_BIN, ManagedProcess, free_port, free_udp_range
+from vr_testkit.processes import (
+    REPO_ROOT,
+    TOOLS_BIN,
+    ManagedProcess,
+    free_port,
+    free_udp_range,
+    render_config,
+)
 
 
 def livekit_binary() -> str:
@@ -48,29 +55,35 @@ class LiveKitServer:
         return f"ws://127.0.0.1:{self.port}"
 
     def config_yaml(self) -> str:
-        lines = [
-            f"port: {self.port}",
-            "bind_addresses: ['127.0.0.1']",
-            "rtc:",
-            f"  tcp_port: {self.tcp_port}",
-            f"  port_range_start: {self.udp_start}",
-            f"  port_range_end: {self.udp_start + 39}",
-            "  use_external_ip: false",
-            "  node_ip: 127.0.0.1",
-            # Every peer in a test lives on this machine, so only loopback candidates can connect.
-            "  enable_loopback_candidate: true",
-            "keys:",
-            f"  {self.api_key}: {self.api_secret}",
-            "logging:",
-            "  level: info",
-        ]
-        if self.webhook_urls:
-            lines += ["webhook:", f"  api_key: {self.api_key}", "  urls:"]
-            lines += [f"    - {url}" for url in self.webhook_urls]
-        if self.redis_url:
-            address = self.redis_url.removeprefix("redis://").split("/")[0]
-            lines += ["redis:", f"  address: {address}"]
-        return "\n".join(lines) + "\n"
+        """The repository's config/livekit.yaml, rendered as production renders it."""
+        env = {
+            "LIVEKIT_PORT": str(self.port),
+            "LIVEKIT_BIND_ADDRESS": "127.0.0.1",
+            "LIVEKIT_API_KEY": self.api_key,
+            "LIVEKIT_API_SECRET": self.api_secret,
+            "LIVEKIT_TCP_PORT": str(self.tcp_port),
+            "LIVEKIT_UDP_PORT_START": str(self.udp_start),
+            "LIVEKIT_UDP_PORT_END": str(self.udp_start + 39),
+            "LIVEKIT_USE_EXTERNAL_IP": "false",
+            "LIVEKIT_NODE_IP": "127.0.0.1",
+            # Every peer in a test lives on this machine, so only loopback candidates connect.
+            "LIVEKIT_LOOPBACK_CANDIDATE": "true",
+            "LIVEKIT_REDIS_ADDRESS": self.redis_url.removeprefix("redis://").split("/")[0]
+            if self.redis_url
+            else "",
+            "LIVEKIT_TURN_ENABLED": "false",
+            "LIVEKIT_TURN_DOMAIN": "",
+            "LIVEKIT_TURN_TLS_PORT": "5349",
+            "LIVEKIT_TURN_UDP_PORT": "3478",
+            "LIVEKIT_MAX_PARTICIPANTS": "100",
+            # LiveKit needs a webhook URL in the config; a port nothing listens on when the
+            # test does not care about webhooks.
+            "LIVEKIT_WEBHOOK_URL": self.webhook_urls[0]
+            if self.webhook_urls
+            else f"http://127.0.0.1:{free_port()}/unused",
+            "LIVEKIT_LOG_JSON": "false",
+        }
+        return render_config(REPO_ROOT / "config" / "livekit.yaml", env)
 
     def start(self) -> LiveKitServer:
         config = self.workdir / "livekit.yaml"

@@ -18,6 +18,20 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 TOOLS_BIN = REPO_ROOT / ".tools" / "bin"
 
 
+def render_config(template: Path, env: Mapping[str, str]) -> str:
+    """A config template rendered by config/render.sh, exactly as deployments render it."""
+    result = subprocess.run(
+        ["sh", str(REPO_ROOT / "config" / "render.sh"), str(template)],
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr.strip())
+    return result.stdout
+
+
 def free_port() -> int:
     """A loopback TCP port that was free a moment ago (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
