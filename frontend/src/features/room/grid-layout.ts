@@ -24,8 +24,9 @@ export function gridLayout(count: number, width: number, height: number, aspect 
       tileWidth = tileHeight * aspect;
     }
     const area = tileWidth * tileHeight;
-    // Strictly greater: on a tie the layout with fewer columns (bigger rows) wins.
-    if (area > bestArea + 1e-6) {
+    // On a tie, a landscape area prefers the wider grid (side by side), a portrait one the taller.
+    const tie = Math.abs(area - bestArea) <= 1e-6;
+    if (area > bestArea + 1e-6 || (tie && width >= height)) {
       best = { columns, rows };
       bestArea = area;
     }
