@@ -1,0 +1,40 @@
+"""`python -m video_rooms.sfu.embedded`: run the embedded SFU as its own process.
+
+Its own process because forwarding is CPU-bound Python on one event loop: sharing a GIL with
+the backend's API would make every request add jitter to everyone's media.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from video_rooms.sfu.embedded.app import create_app
+from video_rooms.sfu.embedded.settings import EmbeddedSfuSettings
+
+
+def main() -> None:
+    settings = EmbeddedSfuSettings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # aiortc and aioice log every ICE/DTLS step at INFO; only their warnings matter here.
+    for noisy in ("aioice", "aiortc"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        ws_max_size=1 << 20,
+        # Browsers keep the socket busy with pings of their own; ours only detect dead peers.
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""One track a participant publishes (microphone, camera or screen), and its fan-out."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Literal
+
+from aiortc import RTCRtpTransceiver
+from aiortc.clock import current_ntp_time
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    RTCP_PSFB_PLI,
+    AnyRtcpPacket,
+    RtcpPsfbPacket,
+    RtcpSrPacket,
+    RtpPacket,
+    pack_remb_fci,
+)
+
+from video_rooms.sfu.embedded import aiortc_hooks
+from video_rooms.sfu.embedded.feedback import KeyframeRequester, RembForwarder
+from video_rooms.sfu.embedded.rtp_history import RtpHistory
+from video_rooms.sfu.embedded.speakers import LevelMeter
+from video_rooms.sfu.embedded.subscription import Subscription
+from video_rooms.sfu.embedded.vp8 import is_keyframe_start
+
+Source = Literal["microphone", "camera", "screen"]
+SOURCE_KINDS: dict[str, str] = {"microphone": "audio", "camera": "video", "screen": "video"}
+
+
+class Publication:
+    def __init__(
+        self,
+        *,
+        publisher_sid: str,
+        publisher_identity: str,
+        source: Source,
+        transceiver: RTCRtpTransceiver,
+    ) -> None:
+        self.publisher_sid = publisher_sid
+        self.publisher_identity = publisher_identity
+        self.source: Source = source
+        self.kind = SOURCE_KINDS[source]
+        self.id = f"{publisher_sid}-{source}"
+        self.mid = transceiver.mid
+        self.muted = False
+        self.ended = False
+        self._transceiver = transceiver
+        self._receiver = transceiver.receiver
+        self._feedback_ssrc = aiortc_hooks.feedback_ssrc(transceiver)
+        self.subscriptions: dict[str, Subscription] = {}
+        self.media_ssrc: int | None = None
+        self.history = RtpHistory() if self.kind == "video" else None
+        self.level = LevelMeter() if self.kind == "audio" else None
+        self.keyframes = KeyframeRequester(self._send_pli)
+        self.remb = RembForwarder(self._send_remb)
+        self.packets_received = 0
+        aiortc_hooks.tap_publisher_receiver(self._receiver, self.handle_rtp, self.handle_rtcp)
+
+    def describe(self) -> dict[str, object]:
+        return {"id": self.id, "source": self.source, "kind": self.kind, "muted": self.muted}
+
+    async def handle_rtp(self, packet: RtpPacket) -> None:
+        if self.ended:
+            return
+        self.packets_received += 1
+        self.media_ssrc = packet.ssrc
+        in_seq = packet.sequence_number
+        keyframe = False
+        if self.history is not None:
+            self.history.store(in_seq, packet)
+            keyframe = is_keyframe_start(packet.payload)
+        elif self.level is not None and packet.extensions.audio_level is not None:
+            self.level.add(packet.extensions.audio_level[1])
+        # The subscriber's bandwidth estimator measures the path from us, not from the publisher.
+        packet.extensions.abs_send_time = (current_ntp_time() >> 14) & 0x00FFFFFF
+        waiting = False
+        for subscription in list(self.subscriptions.values()):
+            if not await subscription.forward(packet, in_seq, keyframe):
+                waiting = True
+        packet.sequence_number = in_seq
+        if waiting:
+            await self.keyframes.request()
+
+    async def handle_rtcp(self, packet: AnyRtcpPacket) -> None:
+        if isinstance(packet, RtcpSrPacket):
+            info = packet.sender_info
+            for subscription in list(self.subscriptions.values()):
+                await subscription.send_sender_report(info.ntp_timestamp, info.rtp_timestamp)
+
+    async def forward_remb(self) -> None:
+        await self.remb.update(s.remb for s in self.subscriptions.values())
+
+    def add_subscription(self, subscription: Subscription) -> None:
+        self.subscriptions[subscription.subscriber_sid] = subscription
+
+    def remove_subscription(self, subscriber_sid: str) -> None:
+        subscription = self.subscriptions.pop(subscriber_sid, None)
+        if subscription is not None:
+            subscription.closed = True
+
+    def end(self) -> None:
+        self.ended = True
+        for subscription in self.subscriptions.values():
+            subscription.closed = True
+        self.subscriptions.clear()
+
+    async def _send_pli(self) -> None:
+        if self.media_ssrc is None or self.kind != "video":
+            return
+        packet = RtcpPsfbPacket(
+            fmt=RTCP_PSFB_PLI, ssrc=self._feedback_ssrc, media_ssrc=self.media_ssrc
+        )
+        await self._send_upstream(packet)
+
+    async def _send_remb(self, bitrate: int) -> None:
+        if self.media_ssrc is None:
+            return
+        packet = RtcpPsfbPacket(
+            fmt=RTCP_PSFB_APP,
+            ssrc=self._feedback_ssrc,
+            media_ssrc=0,
+            fci=pack_remb_fci(bitrate, [self.media_ssrc]),
+        )
+        await self._send_upstream(packet)
+
+    async def _send_upstream(self, packet: AnyRtcpPacket) -> None:
+        with contextlib.suppress(ConnectionError):
+            await aiortc_hooks.send_rtcp_upstream(self._receiver, packet)

@@ -1,0 +1,42 @@
+"""Configuration of the embedded SFU process, read from the environment.
+
+The API key and secret are read under the same names as the backend's (`LIVEKIT_API_KEY`,
+`LIVEKIT_API_SECRET`): one `.env` configures both, and join tokens mean the same to both.
+"""
+
+from __future__ import annotations
+
+from aiortc import RTCIceServer
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from video_rooms.settings import DEV_LIVEKIT_API_KEY, DEV_LIVEKIT_API_SECRET
+
+
+class EmbeddedSfuSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EMBEDDED_SFU_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 7890
+    api_key: str = Field(
+        default=DEV_LIVEKIT_API_KEY,
+        validation_alias=AliasChoices("EMBEDDED_SFU_API_KEY", "LIVEKIT_API_KEY"),
+    )
+    api_secret: str = Field(
+        default=DEV_LIVEKIT_API_SECRET,
+        validation_alias=AliasChoices("EMBEDDED_SFU_API_SECRET", "LIVEKIT_API_SECRET"),
+    )
+    # Comma-separated STUN/TURN URLs (stun:host:port); empty keeps ICE to host candidates,
+    # which is all a single machine or a LAN needs.
+    ice_servers: str = ""
+    max_participants: int = Field(default=16, ge=2, le=100)
+    empty_timeout_seconds: int = Field(default=300, ge=10)
+    # Enables the downlink-loss admin endpoint used by tests; never in production.
+    test_hooks: bool = False
+    log_level: str = Field(
+        default="INFO", validation_alias=AliasChoices("EMBEDDED_SFU_LOG_LEVEL", "LOG_LEVEL")
+    )
+
+    def rtc_ice_servers(self) -> list[RTCIceServer]:
+        urls = [url.strip() for url in self.ice_servers.split(",")]
+        return [RTCIceServer(urls=url) for url in urls if url]

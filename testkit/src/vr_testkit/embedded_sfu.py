@@ -1,0 +1,57 @@
+"""The embedded SFU (`python -m video_rooms.sfu.embedded`) as a real process on loopback."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+from vr_testkit.processes import ManagedProcess, free_port
+
+
+class EmbeddedSfuProcess(ManagedProcess):
+    def __init__(
+        self,
+        *,
+        api_key: str = "testkey",
+        api_secret: str | None = None,
+        port: int | None = None,
+        test_hooks: bool = True,
+        log_dir: Path | None = None,
+        **env: str,
+    ) -> None:
+        self.port = port or free_port()
+        self.api_key = api_key
+        self.api_secret = api_secret or secrets.token_urlsafe(36)
+        environment = {
+            "EMBEDDED_SFU_HOST": "127.0.0.1",
+            "EMBEDDED_SFU_PORT": str(self.port),
+            "EMBEDDED_SFU_API_KEY": self.api_key,
+            "EMBEDDED_SFU_API_SECRET": self.api_secret,
+            "EMBEDDED_SFU_TEST_HOOKS": "true" if test_hooks else "false",
+            **env,
+        }
+        super().__init__(
+            "embedded-sfu",
+            [sys.executable, "-m", "video_rooms.sfu.embedded"],
+            env=environment,
+            log_dir=log_dir,
+        )
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/rtc"
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def start_and_wait(self, timeout: float = 30.0) -> EmbeddedSfuProcess:
+        self.start()
+        self.wait_http(self.http_url + "/health", timeout=timeout, expect=200)
+        return self
