@@ -27,12 +27,17 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///data/video_rooms.db"
     redis_url: str | None = None
 
-    sfu_provider: Literal["livekit"] = "livekit"
+    sfu_provider: Literal["livekit", "embedded"] = "livekit"
+    # The one API key/secret pair: signs room tokens for either SFU, and admin calls.
     livekit_api_key: str = DEV_LIVEKIT_API_KEY
     livekit_api_secret: str = DEV_LIVEKIT_API_SECRET
     # Where the backend reaches LiveKit's server API, and where browsers connect.
     livekit_url: str = "http://127.0.0.1:7880"
     livekit_public_url: str = "ws://127.0.0.1:7880"
+    # Where the backend reaches the embedded SFU's admin API, and its signalling WebSocket
+    # for browsers (`python -m video_rooms.sfu.embedded`, see docs/embedded-sfu.md).
+    embedded_sfu_url: str = "http://127.0.0.1:7890"
+    embedded_sfu_public_url: str = "ws://127.0.0.1:7890/rtc"
 
     secret_key_base: str = DEV_SECRET_KEY_BASE
     admin_token: str = DEV_ADMIN_TOKEN

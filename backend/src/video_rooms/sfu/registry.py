@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from video_rooms.settings import Settings
+from video_rooms.sfu.embedded_provider import EmbeddedSfuProvider
 from video_rooms.sfu.livekit import LiveKitProvider
 from video_rooms.sfu.provider import RoomOptions, SfuProvider
 
@@ -28,9 +29,22 @@ def _livekit(settings: Settings) -> SfuProvider:
     )
 
 
+def _embedded(settings: Settings) -> SfuProvider:
+    return EmbeddedSfuProvider(
+        url=settings.embedded_sfu_url,
+        public_url=settings.embedded_sfu_public_url,
+        api_key=settings.livekit_api_key,
+        api_secret=settings.livekit_api_secret,
+        token_ttl=timedelta(seconds=settings.token_ttl_seconds),
+    )
+
+
 # To add a media server: implement `SfuProvider` in a module of its own, add it here, and
 # allow its name in `Settings.sfu_provider`.
-PROVIDERS: dict[str, Callable[[Settings], SfuProvider]] = {"livekit": _livekit}
+PROVIDERS: dict[str, Callable[[Settings], SfuProvider]] = {
+    "livekit": _livekit,
+    "embedded": _embedded,
+}
 
 
 def build_provider(settings: Settings) -> SfuProvider:
