@@ -16,6 +16,7 @@ import httpx
 import pytest
 from livekit import rtc
 from vr_testkit.api import ADMIN_TOKEN, create_room, join_room
+from vr_testkit.debug_service import DebugServiceProcess
 from vr_testkit.livekit import LiveKitServer
 from vr_testkit.processes import free_port
 from vr_testkit.services import BackendProcess, backend_process
@@ -30,13 +31,20 @@ def call_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackendProc
     port = free_port()
     livekit = LiveKitServer(webhook_urls=[f"http://127.0.0.1:{port}/api/webhooks/livekit"])
     livekit.start()
+    debug = DebugServiceProcess(workdir / "debug.db", log_dir=workdir).start()
     backend = backend_process(
-        livekit, f"sqlite+aiosqlite:///{workdir / 'rooms.db'}", port=port, log_dir=workdir
+        livekit,
+        f"sqlite+aiosqlite:///{workdir / 'rooms.db'}",
+        port=port,
+        log_dir=workdir,
+        DEBUG_SERVICE_URL=debug.base_url,
     )
     backend.start_and_wait()
     backend.livekit = livekit  # type: ignore[attr-defined]
+    backend.debug = debug  # type: ignore[attr-defined]
     yield backend
     backend.stop()
+    debug.stop()
     livekit.stop()
 
 
@@ -165,3 +173,27 @@ async def test_two_sdk_clients_talk_through_our_tokens(
     log = call_stack.output()
     assert "livekit webhook participant_joined" in log
     assert "livekit webhook participant_left" in log
+
+    # The same lines reached the debug service, filterable by room and participant.
+    debug: DebugServiceProcess = call_stack.debug  # type: ignore[attr-defined]
+    async with httpx.AsyncClient(base_url=debug.base_url) as logs_api:
+
+        async def shipped(params: dict[str, str], *fragments: str) -> bool:
+            found = (await logs_api.get("/api/logs", params={**params, "limit": "500"})).json()
+            messages = " | ".join(entry["message"] for entry in found["logs"])
+            return all(fragment in messages for fragment in fragments)
+
+        room_lines = {"service": "backend", "room_id": room_id}
+        await eventually(
+            lambda: shipped(
+                room_lines,
+                "room created",
+                "participant joined",
+                "livekit webhook participant_joined",
+                "livekit webhook participant_left",
+                "participant left",
+            )
+        )
+        # The access log carries the ids too (a join's line names its participant).
+        bob_lines = {"participant_id": joined["participant_id"]}
+        await eventually(lambda: shipped(bob_lines, f"POST /api/rooms/{room_id}/join 200"))

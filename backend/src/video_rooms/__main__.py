@@ -29,7 +29,12 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(2)
-    configure_logging(settings.log_level, json_lines=settings.is_production)
+    configure_logging(
+        settings.log_level,
+        json_lines=settings.is_production,
+        debug_service_url=settings.debug_service_url,
+        debug_token=settings.debug_token,
+    )
     migrate.upgrade(settings.database_url)
     logger.info(
         "starting",

@@ -7,5 +7,10 @@ from video_rooms.logging_setup import configure_logging
 from video_rooms.settings import Settings
 
 _settings = Settings()
-configure_logging(_settings.log_level, json_lines=_settings.is_production)
+configure_logging(
+    _settings.log_level,
+    json_lines=_settings.is_production,
+    debug_service_url=_settings.debug_service_url,
+    debug_token=_settings.debug_token,
+)
 app = create_app(_settings)

@@ -13,6 +13,12 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from video_rooms.log_shipping import (
+    LogShippingHandler,
+    install_log_shipping,
+    uninstall_log_shipping,
+)
+
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 room_id_var: ContextVar[str | None] = ContextVar("room_id", default=None)
 participant_id_var: ContextVar[str | None] = ContextVar("participant_id", default=None)
@@ -79,13 +85,36 @@ class KeyValueFormatter(logging.Formatter):
         return line
 
 
-def configure_logging(level: str, *, json_lines: bool) -> None:
+_shipping: LogShippingHandler | None = None
+
+
+def configure_logging(
+    level: str,
+    *,
+    json_lines: bool,
+    debug_service_url: str | None = None,
+    debug_token: str | None = None,
+) -> None:
+    """Log to stderr, and to the debug service when its URL is given. Safe to call again (the
+    ASGI module and `__main__` both call it in a one-process server): it replaces, not adds."""
+    global _shipping
     root = logging.getLogger()
     root.setLevel(level.upper())
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if json_lines else KeyValueFormatter())
     handler.addFilter(ContextFilter())
     root.handlers[:] = [handler]
+    if _shipping is not None:
+        uninstall_log_shipping(_shipping, loggers=("",))
+        _shipping = None
+    if debug_service_url:
+        _shipping = install_log_shipping(
+            debug_service_url,
+            "backend",
+            token=debug_token,
+            loggers=("",),
+            filters=(ContextFilter(),),
+        )
     # uvicorn's own access log is replaced by ours (with request ids); keep its error log.
     logging.getLogger("uvicorn.access").handlers[:] = []
     logging.getLogger("uvicorn.access").propagate = False

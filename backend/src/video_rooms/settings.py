@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     realtime_presence_ttl_seconds: float = Field(default=20.0, ge=2, le=45)
 
     debug_service_url: str | None = None
+    # The debug service's operator token: in production its ingest is rate-limited like a
+    # browser's unless the backend presents it.
+    debug_token: str | None = None
     log_level: str = "INFO"
 
     @cached_property
