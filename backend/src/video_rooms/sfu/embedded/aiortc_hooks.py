@@ -88,6 +88,13 @@ def feedback_ssrc(transceiver: RTCRtpTransceiver) -> int:
     return transceiver.sender._ssrc
 
 
+def main_payload_type(transceiver: RTCRtpTransceiver) -> int:
+    """The payload type a publisher sends media with (after `restrict_codec`)."""
+    payload_type = transceiver._codecs[0].payloadType
+    assert payload_type is not None  # negotiated codecs always carry one
+    return payload_type
+
+
 def restrict_codec(transceiver: RTCRtpTransceiver, mime_type: str) -> bool:
     """Keep only `mime_type` (and its RTX) among the codecs negotiated from a remote offer, so
     that the answer forces every publisher onto the one codec all subscribers can receive.

@@ -48,6 +48,7 @@ class Publication:
         self._transceiver = transceiver
         self._receiver = transceiver.receiver
         self._feedback_ssrc = aiortc_hooks.feedback_ssrc(transceiver)
+        self._payload_type = aiortc_hooks.main_payload_type(transceiver)
         self.subscriptions: dict[str, Subscription] = {}
         self.media_ssrc: int | None = None
         self.history = RtpHistory() if self.kind == "video" else None
@@ -61,7 +62,8 @@ class Publication:
         return {"id": self.id, "source": self.source, "kind": self.kind, "muted": self.muted}
 
     async def handle_rtp(self, packet: RtpPacket) -> None:
-        if self.ended:
+        # RTX from the publisher (bandwidth probes: we never NACK upstream) is not media.
+        if self.ended or packet.payload_type != self._payload_type:
             return
         self.packets_received += 1
         self.media_ssrc = packet.ssrc

@@ -96,7 +96,8 @@ class Room:
             for peer in self.peers.values():
                 microphone = peer.publications.get("microphone")
                 if microphone is not None and microphone.level is not None:
-                    loudness[peer.identity] = 0.0 if microphone.muted else microphone.level.take()
+                    level = microphone.level.take()  # always, so a window never spans a mute
+                    loudness[peer.identity] = 0.0 if microphone.muted else level
             speakers = rank_speakers(loudness)
             if speakers != self.speakers:
                 self.speakers = speakers
