@@ -52,6 +52,7 @@ def serve(settings: Settings, targets: Sequence[Target] | None = ()) -> Iterator
         log_config=None,
         access_log=False,
         ws="websockets-sansio",
+        ws_per_message_deflate=False,
         proxy_headers=True,
         forwarded_allow_ips="127.0.0.1",
     )

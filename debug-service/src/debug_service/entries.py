@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from json.encoder import encode_basestring
+from typing import Any, NotRequired
 
-from pydantic import BaseModel, ConfigDict, StrictFloat, StrictInt, StrictStr, ValidationError
+import pydantic_core
+from pydantic import (
+    ConfigDict,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    TypeAdapter,
+    ValidationError,
+    with_config,
+)
+from typing_extensions import TypedDict
 
 LEVELS: dict[str, int] = {"debug": 10, "info": 20, "warn": 30, "error": 40}
 LEVEL_NAMES: dict[int, str] = {number: name for name, number in LEVELS.items()}
@@ -29,6 +41,8 @@ _SECONDS_LIMIT = 1e11
 _MIN_TS_US = 0
 _MAX_TS_US = int(datetime(2200, 1, 1, tzinfo=UTC).timestamp() * 1_000_000)
 _MAX_ID_CHARS = 128
+# Names already checked: a handful of services send nearly every line.
+_KNOWN_SERVICES: set[str] = set()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +96,7 @@ class StoredLog:
             self.encoded = (
                 f'{{"id":{self.id},"timestamp":"{format_timestamp(self.ts_us)}",'
                 f'"service":"{self.service}","level":"{LEVEL_NAMES[self.level]}",'
-                f'"message":{json.dumps(self.message, ensure_ascii=False)},'
+                f'"message":{encode_basestring(self.message)},'
                 f'"metadata":{self.metadata_json}}}'
             )
         return self.encoded
@@ -92,9 +106,16 @@ class StoredLog:
         return result
 
 
+@functools.lru_cache(maxsize=4096)
+def _second_prefix(seconds: int) -> str:
+    # Lines come in bursts within the same second: formatting each second once saves most
+    # of the cost of writing timestamps.
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
+
+
 def format_timestamp(ts_us: int) -> str:
     seconds, micros = divmod(ts_us, 1_000_000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{micros:06d}Z"
+    return f"{_second_prefix(seconds)}.{micros:06d}Z"
 
 
 def parse_timestamp(value: str | int | float) -> int:
@@ -134,18 +155,16 @@ def encode_metadata(metadata: dict[str, Any] | None, max_bytes: int) -> str:
     if not metadata:
         return "{}"
     try:
-        encoded = json.dumps(metadata, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise EntryProblem("metadata", f"cannot be encoded as JSON ({exc})") from None
-    try:
-        size = len(encoded.encode())
-    except UnicodeEncodeError:
-        # Lone surrogates: the escaped form is valid JSON and valid UTF-8.
-        encoded = json.dumps(metadata, separators=(",", ":"), allow_nan=False)
-        size = len(encoded)
-    if size > max_bytes:
-        raise EntryProblem("metadata", f"is {size} bytes encoded; the limit is {max_bytes}")
-    return encoded
+        # pydantic-core's encoder is several times faster than json.dumps, which matters at
+        # tens of thousands of lines per second; NaN and infinities become null.
+        encoded = pydantic_core.to_json(metadata)
+    except pydantic_core.PydanticSerializationError:
+        # Lone surrogates (only possible through the lenient parser): the escaped form is
+        # valid JSON and valid UTF-8.
+        encoded = json.dumps(metadata, separators=(",", ":"), allow_nan=False, default=str).encode()
+    if len(encoded) > max_bytes:
+        raise EntryProblem("metadata", f"is {len(encoded)} bytes encoded; the limit is {max_bytes}")
+    return encoded.decode()
 
 
 def _id_field(metadata: dict[str, Any] | None, *keys: str) -> str | None:
@@ -166,17 +185,24 @@ def make_entry(
     service: str,
     level: str,
     message: str,
-    metadata: dict[str, Any] | None,
+    metadata: Any,
     limits: EntryLimits,
     now_us: int,
 ) -> NewLog:
     """Check and normalise one entry; raises EntryProblem naming the field at fault."""
-    if not _SERVICE_NAME.fullmatch(service):
-        raise EntryProblem("service", "must be 1-64 characters of A-Z a-z 0-9 . _ -")
-    try:
-        level_number = parse_level(level)
-    except ValueError as exc:
-        raise EntryProblem("level", str(exc)) from None
+    if service not in _KNOWN_SERVICES:
+        if not _SERVICE_NAME.fullmatch(service):
+            raise EntryProblem("service", "must be 1-64 characters of A-Z a-z 0-9 . _ -")
+        if len(_KNOWN_SERVICES) < 1000:
+            _KNOWN_SERVICES.add(service)
+    level_number = LEVELS.get(level)
+    if level_number is None:
+        try:
+            level_number = parse_level(level)
+        except ValueError as exc:
+            raise EntryProblem("level", str(exc)) from None
+    if metadata is not None and not isinstance(metadata, dict):
+        raise EntryProblem("metadata", "must be an object")
     if len(message) > limits.max_message_chars:
         raise EntryProblem(
             "message", f"is {len(message)} characters; the limit is {limits.max_message_chars}"
@@ -199,20 +225,23 @@ def make_entry(
     )
 
 
-class LogEntryIn(BaseModel):
-    model_config = ConfigDict(strict=True, extra="ignore")
-
-    timestamp: StrictStr | StrictInt | StrictFloat | None = None
+# TypedDicts rather than models, and metadata checked by hand: validation is on the path of
+# every line, and this shape costs about half as much CPU per batch as models did.
+@with_config(ConfigDict(strict=True, extra="ignore"))
+class LogEntryIn(TypedDict):
+    timestamp: NotRequired[StrictStr | StrictInt | StrictFloat | None]
     service: StrictStr
     level: StrictStr
     message: StrictStr
-    metadata: dict[str, Any] | None = None
+    metadata: NotRequired[Any]
 
 
-class LogBatchIn(BaseModel):
-    model_config = ConfigDict(strict=True, extra="ignore")
-
+@with_config(ConfigDict(strict=True, extra="ignore"))
+class LogBatchIn(TypedDict):
     logs: list[LogEntryIn]
+
+
+_BATCH = TypeAdapter(LogBatchIn)
 
 
 class InvalidJson(ValueError):
@@ -240,7 +269,7 @@ def _location(loc: tuple[int | str, ...]) -> str:
 
 def _validate(body: bytes) -> LogBatchIn:
     try:
-        return LogBatchIn.model_validate_json(body)
+        return _BATCH.validate_json(body)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         if not errors or errors[0]["type"] != "json_invalid":
@@ -252,7 +281,7 @@ def _validate(body: bytes) -> LogBatchIn:
         document = json.loads(body)
     except (ValueError, RecursionError):
         raise InvalidJson(f"the body is not valid JSON: {first_problem}") from None
-    return LogBatchIn.model_validate(document)
+    return _BATCH.validate_python(document)
 
 
 def parse_batch(body: bytes, limits: EntryLimits, now_us: int | None = None) -> list[NewLog]:
@@ -262,22 +291,21 @@ def parse_batch(body: bytes, limits: EntryLimits, now_us: int | None = None) -> 
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         raise InvalidLogs([f"{_location(e['loc'])}: {e['msg']}" for e in errors]) from None
-    if len(batch.logs) > limits.max_batch:
-        raise TooManyLogs(
-            f"{len(batch.logs)} entries in one batch; the limit is {limits.max_batch}"
-        )
+    logs = batch["logs"]
+    if len(logs) > limits.max_batch:
+        raise TooManyLogs(f"{len(logs)} entries in one batch; the limit is {limits.max_batch}")
     now = now_us if now_us is not None else time.time_ns() // 1000
     entries: list[NewLog] = []
     problems: list[str] = []
-    for index, item in enumerate(batch.logs):
+    for index, item in enumerate(logs):
         try:
             entries.append(
                 make_entry(
-                    timestamp=item.timestamp,
-                    service=item.service,
-                    level=item.level,
-                    message=item.message,
-                    metadata=item.metadata,
+                    timestamp=item.get("timestamp"),
+                    service=item["service"],
+                    level=item["level"],
+                    message=item["message"],
+                    metadata=item.get("metadata"),
                     limits=limits,
                     now_us=now,
                 )

@@ -2,11 +2,14 @@
 
 All writes go through one thread (SQLite has one writer anyway, and one thread keeps the ids
 in arrival order); reads use their own small pool so that a slow search never holds up ingest.
+Batches that arrive while a write is under way are stored together in the next transaction
+(group commit): under load, one commit and one full-text index flush serve several requests.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -20,6 +23,13 @@ from debug_service.store import Cursor, LogStore, Stats
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+# A batch waiting for the writer, and the future its request awaits.
+_Waiting = tuple[Sequence[NewLog], "asyncio.Future[list[StoredLog]]"]
+
+
+# Bounds one group commit, so that a transaction (and the pause it means for the next ones)
+# stays short.
+MAX_GROUP_LINES = 5000
 
 
 class LogPipeline:
@@ -28,6 +38,8 @@ class LogPipeline:
         self.hub = hub
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="debug-writer")
         self._readers = ThreadPoolExecutor(readers, thread_name_prefix="debug-reader")
+        self._waiting: list[_Waiting] = []
+        self._flusher: asyncio.Task[None] | None = None
 
     async def _write(self, func: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._writer, func)
@@ -36,9 +48,39 @@ class LogPipeline:
         return await asyncio.get_running_loop().run_in_executor(self._readers, func)
 
     async def ingest(self, entries: Sequence[NewLog]) -> list[StoredLog]:
-        stored = await self._write(lambda: self.store.insert(entries))
-        self.hub.publish(stored)
-        return stored
+        if not entries:
+            return []
+        future: asyncio.Future[list[StoredLog]] = asyncio.get_running_loop().create_future()
+        self._waiting.append((entries, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush())
+        return await future
+
+    def _take_group(self) -> list[_Waiting]:
+        group = [self._waiting.pop(0)]
+        lines = len(group[0][0])
+        while self._waiting and lines + len(self._waiting[0][0]) <= MAX_GROUP_LINES:
+            group.append(self._waiting.pop(0))
+            lines += len(group[-1][0])
+        return group
+
+    async def _flush(self) -> None:
+        while self._waiting:
+            group = self._take_group()
+            combined = [entry for entries, _ in group for entry in entries]
+            try:
+                stored = await self._write(functools.partial(self.store.insert, combined))
+            except Exception as exc:
+                for _, future in group:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            self.hub.publish(stored)
+            offset = 0
+            for entries, future in group:
+                if not future.done():
+                    future.set_result(stored[offset : offset + len(entries)])
+                offset += len(entries)
 
     async def query(
         self, flt: LogFilter, limit: int, after: Cursor | None = None
