@@ -162,3 +162,23 @@ async def test_repair_of_injected_loss_by_nack_and_rtx(
     assert counters["retransmit_misses"] == 0
     frames = bob.frames("alice", "camera")
     await eventually(lambda: bob.frames("alice", "camera") > frames + 30, what="video plays on")
+
+
+async def test_publishers_get_receiver_reports(peers: Peers) -> None:
+    alice = await peers("alice")
+    await alice.publish({"camera": MovingVideoTrack()})
+    sender = alice.transceivers["camera"].sender
+    remote: list[object] = []
+
+    async def reported() -> bool:
+        stats = await sender.getStats()
+        remote[:] = [s for s in stats.values() if s.type == "remote-inbound-rtp"]
+        return bool(remote)
+
+    deadline = asyncio.get_running_loop().time() + 20
+    while not await reported():
+        assert asyncio.get_running_loop().time() < deadline, "no receiver report"
+        await asyncio.sleep(0.5)
+    report = remote[0]
+    assert report.packetsReceived > 0  # type: ignore[attr-defined]
+    assert report.packetsLost == 0  # type: ignore[attr-defined]

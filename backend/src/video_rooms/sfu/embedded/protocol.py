@@ -21,7 +21,8 @@ CLOSE_ROOM_FULL = 4003
 
 
 class _Message(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # Strict: "yes" is not a boolean and 1 is not a string; a client bug should show as one.
+    model_config = ConfigDict(extra="ignore", frozen=True, strict=True)
 
 
 class Join(_Message):

@@ -19,6 +19,7 @@ from aiortc.rtp import (
 
 from video_rooms.sfu.embedded import aiortc_hooks
 from video_rooms.sfu.embedded.feedback import KeyframeRequester, RembForwarder
+from video_rooms.sfu.embedded.receiver_reports import UpstreamReports
 from video_rooms.sfu.embedded.rtp_history import RtpHistory
 from video_rooms.sfu.embedded.speakers import LevelMeter
 from video_rooms.sfu.embedded.subscription import Subscription
@@ -49,6 +50,9 @@ class Publication:
         self._receiver = transceiver.receiver
         self._feedback_ssrc = aiortc_hooks.feedback_ssrc(transceiver)
         self._payload_type = aiortc_hooks.main_payload_type(transceiver)
+        self._reports = UpstreamReports(
+            self._feedback_ssrc, 90000 if self.kind == "video" else 48000
+        )
         self.subscriptions: dict[str, Subscription] = {}
         self.media_ssrc: int | None = None
         self.history = RtpHistory() if self.kind == "video" else None
@@ -67,6 +71,9 @@ class Publication:
             return
         self.packets_received += 1
         self.media_ssrc = packet.ssrc
+        report = self._reports.add(packet)
+        if report is not None:
+            await self._send_upstream(report)
         in_seq = packet.sequence_number
         keyframe = False
         if self.history is not None:
@@ -86,6 +93,7 @@ class Publication:
 
     async def handle_rtcp(self, packet: AnyRtcpPacket) -> None:
         if isinstance(packet, RtcpSrPacket):
+            self._reports.sender_report(packet)
             info = packet.sender_info
             for subscription in list(self.subscriptions.values()):
                 await subscription.send_sender_report(info.ntp_timestamp, info.rtp_timestamp)
