@@ -69,7 +69,7 @@ def test_logs_live_from_every_side_and_status_follows_an_outage(
     alice, bob = new_page(), new_page()
     room_id = enter_call(alice, stack, "Alice", None)
     enter_call(bob, stack, "Bob", room_id)
-    joined = rows.filter(has_text="joined the room").and_(viewer.locator('[data-service="frontend"]'))
+    joined = viewer.locator('.log-line[data-service="frontend"]').filter(has_text="joined the room")
     expect(joined).to_have_count(2)
     # Each browser's line carries its room and participant id (open the metadata to see them).
     for index in range(2):
@@ -78,6 +78,10 @@ def test_logs_live_from_every_side_and_status_follows_an_outage(
     for participant in (alice, bob):
         expect(metadata.filter(has_text=own_id(participant))).to_have_count(1)
     expect(metadata.first).to_contain_text(room_id)
+    # Clicking a row scrolls the list, and scrolling up pauses the tail (as for a reader).
+    resume = viewer.get_by_role("button", name="Resume")
+    if resume.is_visible():
+        resume.click()
     # Periodic WebRTC stats from the browsers.
     expect(rows.filter(has_text="webrtc stats").first).to_be_visible(timeout=20_000)
 
@@ -115,6 +119,6 @@ def test_logs_live_from_every_side_and_status_follows_an_outage(
             "data-status", "healthy"
         )
 
-    # The backend's own lines about this room reach the viewer too.
+    # The backend's own lines about this room (shipped to DEBUG_SERVICE_URL) reach the viewer.
     viewer.get_by_label("Room").fill(room_id)
     expect(viewer.locator('.log-line[data-service="backend"]').first).to_be_visible()

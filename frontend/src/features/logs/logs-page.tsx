@@ -8,7 +8,7 @@ import { StatusPanel } from './status-panel.tsx';
 import { useLogStream } from './use-log-stream.ts';
 
 /** Services that log even before the status monitor has reported them. */
-const baseServices = ['backend', 'debug', 'frontend', 'livekit'];
+const baseServices = ['backend', 'debug', 'frontend'];
 
 export function LogsPage() {
   const [filters, setFilters] = useState<LogFilters>(defaultFilters);
@@ -28,16 +28,20 @@ export function LogsPage() {
   }, [state.lines, state.services]);
 
   // Live tail: keep the newest line in view unless the reader paused to look at something.
+  // Where we last scrolled to ourselves: a scroll event at or below it is ours (events arrive
+  // a frame late, after more lines may have made the list taller), one above it is the reader's.
+  const autoScrollTop = useRef(0);
   useEffect(() => {
     const list = listRef.current;
-    if (list && !state.paused) list.scrollTop = list.scrollHeight;
+    if (!list || state.paused) return;
+    list.scrollTop = list.scrollHeight;
+    autoScrollTop.current = list.scrollTop;
   }, [visible, state.paused]);
 
   const onScroll = () => {
     const list = listRef.current;
     if (!list || state.paused) return;
-    const fromBottom = list.scrollHeight - list.scrollTop - list.clientHeight;
-    if (fromBottom > 80) pause();
+    if (list.scrollTop < autoScrollTop.current - 40) pause();
   };
 
   return (

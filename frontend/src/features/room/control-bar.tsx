@@ -1,3 +1,5 @@
+import { CameraIcon, LeaveIcon, LinkIcon, MicIcon, ScreenIcon } from '../../components/icons.tsx';
+
 interface Props {
   micEnabled: boolean;
   cameraEnabled: boolean;
@@ -22,7 +24,7 @@ export function ControlBar(props: Props) {
         className={props.micEnabled ? 'toggle on' : 'toggle off'}
         onClick={props.onToggleMic}
       >
-        <span aria-hidden="true">{props.micEnabled ? '🎙' : '🔇'}</span>
+        <MicIcon off={!props.micEnabled} />
         <span className="control-label">{props.micEnabled ? 'Mute' : 'Unmute'}</span>
       </button>
       <button
@@ -33,7 +35,7 @@ export function ControlBar(props: Props) {
         className={props.cameraEnabled ? 'toggle on' : 'toggle off'}
         onClick={props.onToggleCamera}
       >
-        <span aria-hidden="true">{props.cameraEnabled ? '📷' : '🚫'}</span>
+        <CameraIcon off={!props.cameraEnabled} />
         <span className="control-label">{props.cameraEnabled ? 'Stop video' : 'Start video'}</span>
       </button>
       {props.screenShareSupported && (
@@ -45,16 +47,16 @@ export function ControlBar(props: Props) {
           className={props.screenSharing ? 'toggle on' : 'toggle'}
           onClick={props.onToggleScreen}
         >
-          <span aria-hidden="true">🖥</span>
+          <ScreenIcon />
           <span className="control-label">{props.screenSharing ? 'Stop share' : 'Share'}</span>
         </button>
       )}
       <button type="button" aria-label="Copy invite link" onClick={props.onCopyLink}>
-        <span aria-hidden="true">🔗</span>
+        <LinkIcon />
         <span className="control-label">Invite</span>
       </button>
       <button type="button" aria-label="Leave" className="danger" onClick={props.onLeave}>
-        <span aria-hidden="true">✖</span>
+        <LeaveIcon />
         <span className="control-label">Leave</span>
       </button>
     </nav>

@@ -1,4 +1,5 @@
 import { type SubmitEvent, useEffect, useRef, useState } from 'react';
+import { CameraIcon, MicIcon } from '../../components/icons.tsx';
 import { type DeviceProblem, useCaptureTrack } from '../../hooks/use-local-preview.ts';
 import { useAudioLevel } from '../../hooks/use-audio-level.ts';
 import { useMediaDevices } from '../../hooks/use-media-devices.ts';
@@ -104,6 +105,7 @@ export function PreJoin({ initialName, peopleInRoom, joining, onJoin }: Props) {
               setMicrophone((on) => !on);
             }}
           >
+            <MicIcon off={!microphone} />
             {microphone ? 'Mic on' : 'Mic off'}
           </button>
           <button
@@ -115,6 +117,7 @@ export function PreJoin({ initialName, peopleInRoom, joining, onJoin }: Props) {
               setCamera((on) => !on);
             }}
           >
+            <CameraIcon off={!camera} />
             {camera ? 'Camera on' : 'Camera off'}
           </button>
         </div>
