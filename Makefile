@@ -5,12 +5,12 @@ export UV_PYTHON_DOWNLOADS := never
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 PYTEST := uv run --locked pytest
 
-.PHONY: up test setup lint test-backend test-debug test-frontend test-node test-e2e bench
+.PHONY: up test setup lint test-backend test-debug test-frontend test-node test-e2e test-deploy bench
 
 up: setup
 	./scripts/up.sh
 
-test: setup lint test-backend test-debug test-frontend test-node test-e2e
+test: setup lint test-backend test-debug test-frontend test-node test-e2e test-deploy
 
 setup:
 	./scripts/setup.sh
@@ -35,6 +35,11 @@ test-node:
 
 test-e2e:
 	@if ls tests/e2e/test_*.py >/dev/null 2>&1; then $(PYTEST) tests/e2e; fi
+
+# The production shape (Dockerfiles, docker-compose*.yml, env.example, rendered configs),
+# checked without a Docker engine: docs/deploy.md.
+test-deploy:
+	$(PYTEST) tests/deploy
 
 bench: setup
 	uv run --locked python -m bench

@@ -54,4 +54,11 @@ if [ ! -x "$TOOLS/livekit-server" ]; then
   GOBIN="$TOOLS" go install "github.com/livekit/livekit-server/cmd/server@$LIVEKIT_VERSION"
   mv "$TOOLS/server" "$TOOLS/livekit-server"
 fi
+# tests/deploy validates docker-compose*.yml with compose-go, the loader `docker compose` is built
+# on, so no Docker engine is needed. Rebuilt when any of its sources is newer than the binary.
+if [ ! -x "$TOOLS/compose-check" ] || [ -n "$(find tools/compose-check -type f -newer "$TOOLS/compose-check")" ]; then
+  say "building compose-check (tools/compose-check)"
+  mkdir -p "$TOOLS"
+  (cd tools/compose-check && go build -o "$TOOLS/compose-check" .)
+fi
 say "setup complete"
