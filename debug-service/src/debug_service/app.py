@@ -85,6 +85,7 @@ def create_app(settings: Settings, *, targets: Sequence[Target] | None = None) -
         tasks = [
             asyncio.create_task(self_log.run(pipeline), name="self-log"),
             asyncio.create_task(monitor.run(), name="monitor"),
+            asyncio.create_task(pipeline.run_checkpoints(), name="checkpoints"),
             asyncio.create_task(
                 pipeline.run_age_retention(
                     settings.debug_retention_max_age_hours * 3600,

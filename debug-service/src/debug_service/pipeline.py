@@ -38,6 +38,7 @@ class LogPipeline:
         self.hub = hub
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="debug-writer")
         self._readers = ThreadPoolExecutor(readers, thread_name_prefix="debug-reader")
+        self._checkpointer = ThreadPoolExecutor(1, thread_name_prefix="debug-checkpoint")
         self._waiting: list[_Waiting] = []
         self._flusher: asyncio.Task[None] | None = None
 
@@ -103,6 +104,16 @@ class LogPipeline:
         cutoff_us = time.time_ns() // 1000 - int(max_age_s * 1_000_000)
         return await self._write(lambda: self.store.delete_older_than(cutoff_us))
 
+    async def run_checkpoints(self, interval_s: float = 1.0) -> None:
+        """Forever: move the WAL into the database file every `interval_s`."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                await loop.run_in_executor(self._checkpointer, self.store.checkpoint)
+            except Exception:
+                logger.exception("WAL checkpoint failed")
+
     async def run_age_retention(self, max_age_s: float, interval_s: float) -> None:
         """Forever: delete lines older than `max_age_s` every `interval_s`."""
         while True:
@@ -118,4 +129,5 @@ class LogPipeline:
     def close(self) -> None:
         self._writer.shutdown(wait=True)
         self._readers.shutdown(wait=True)
+        self._checkpointer.shutdown(wait=True)
         self.store.close()
