@@ -121,6 +121,28 @@ def test_retention_by_age(tmp_path: Path) -> None:
             time.sleep(0.1)
 
 
+def test_the_token_in_a_websocket_url_is_never_logged(tmp_path: Path) -> None:
+    token = "s" * 40
+    env = {"APP_ENV": "production", "DEBUG_TOKEN": token}
+    with DebugServiceProcess(tmp_path / "debug.db", env=env, log_dir=tmp_path) as service:
+        with connect(f"{service.ws_url}?token={token}") as ws:
+            receive(ws, "services")
+        auth = {"Authorization": f"Bearer {token}"}
+        deadline = time.monotonic() + 5
+        while True:
+            own = httpx.get(
+                service.base_url + "/api/logs", params={"q": "websocket"}, headers=auth
+            ).json()["logs"]
+            if own:
+                break
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert "token=[redacted]" in own[0]["message"]
+        service.stop()
+        assert "WebSocket /ws?token=[redacted]" in service.output()
+        assert token not in service.output()
+
+
 @pytest.mark.parametrize(
     ("env", "expected"),
     [

@@ -9,6 +9,7 @@ import uvicorn
 from pydantic import ValidationError
 
 from debug_service.app import create_app
+from debug_service.redaction import RedactTokens
 from debug_service.settings import Settings
 
 
@@ -27,6 +28,7 @@ def main() -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    logging.getLogger("uvicorn.error").addFilter(RedactTokens())
     # httpx logs every request at INFO: one line per health check is the noise to avoid.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # Each ingest request would log an access line, doubling the traffic the service stores.

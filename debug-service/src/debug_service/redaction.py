@@ -1,0 +1,31 @@
+"""Keeps the operator token out of log lines.
+
+Browsers pass the token in the WebSocket URL (`/ws?token=...`), and uvicorn logs the URL of
+every WebSocket it accepts; without this, the token would be stored in the very logs it
+protects, and shown to anyone reading them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s\"']*")
+
+
+def redact(text: str) -> str:
+    return _TOKEN_IN_URL.sub(r"\1[redacted]", text)
+
+
+class RedactTokens(logging.Filter):
+    """Rewrites records whose message or arguments carry `token=` in a URL."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact(arg) if isinstance(arg, str) and "token=" in arg else arg
+                for arg in record.args
+            )
+        if isinstance(record.msg, str) and "token=" in record.msg:
+            record.msg = redact(record.msg)
+        return True
