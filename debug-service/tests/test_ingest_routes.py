@@ -1,5 +1,6 @@
 import gzip
 import json
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -162,3 +163,43 @@ def test_development_loopback_is_not_rate_limited_but_other_clients_are(
         assert first.status_code == 200
         second = client.post("/api/logs", json={"logs": [line()]}, headers=ELSEWHERE)
         assert second.status_code == 429
+
+
+def test_control_characters_are_stored_replaced(app_server: Start) -> None:
+    raw = (
+        b'{"logs":[{"service":"browser","level":"info",'
+        b'"message":"a\\u0000b\\u001b[31mc\\rd\\ud800e\\tf\\ng"}]}'
+    )
+    with client_for(app_server()) as client:
+        assert client.post("/api/logs", content=raw).status_code == 200
+        (stored,) = client.get("/api/logs", params={"service": "browser"}).json()["logs"]
+        assert stored["message"] == "a\ufffdb\ufffd[31mc\ufffdd\ufffde\tf\ng"
+
+
+def test_mutated_bodies_never_cause_a_server_error(app_server: Start) -> None:
+    rng = random.Random(1234)
+    valid = json.dumps(
+        {"logs": [line(metadata={"room_id": "r", "n": [1, 2.5, None]}, timestamp=1.7e12)]}
+    ).encode()
+    otlp = json.dumps(
+        {
+            "resourceLogs": [
+                {"scopeLogs": [{"logRecords": [{"body": {"stringValue": "m"}, "attributes": []}]}]}
+            ]
+        }
+    ).encode()
+    alphabet = b'{}[]":,\\0123456789.eE+-truefalsnul \x00\xff\xc3\xa9'
+    with client_for(app_server()) as client:
+        for _ in range(150):
+            for path, base in (("/api/logs", valid), ("/v1/logs", otlp)):
+                body = bytearray(base)
+                for _ in range(rng.randint(1, 6)):
+                    position = rng.randrange(len(body))
+                    if rng.random() < 0.5:
+                        body[position] = rng.choice(alphabet)
+                    else:
+                        del body[position]
+                response = client.post(path, content=bytes(body))
+                assert response.status_code < 500, (path, bytes(body), response.text)
+                assert "error" in response.json() or response.status_code == 200
+        assert client.get("/api/health").status_code == 200
