@@ -14,6 +14,7 @@ Targets (issue 6): under 50 % of one core for the room, under 30 µs per forward
 from __future__ import annotations
 
 import asyncio
+import logging
 import statistics
 import time
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from vr_testkit.cpu import group_cpu_seconds
 from vr_testkit.embedded_sfu import EmbeddedSfuProcess
 from vr_testkit.media import EncodedClip, ReplayedVp8Track, ToneTrack, encode_clip
 from vr_testkit.sfu_client import ReceivedTrack, SfuClient, eventually
+
+from bench import livekit_room
 
 PARTICIPANTS = 8
 WARMUP_SECONDS = 5.0
@@ -180,6 +183,15 @@ def main() -> None:
     clip = encode_clip(seconds=2.0, bitrate=500_000)
     result = asyncio.run(run(clip))
     print(result.report(), flush=True)
+    # The same room through livekit-server, for scale (its SDK peers decode: heavier load).
+    logging.getLogger("livekit").setLevel(logging.ERROR)
+    livekit = asyncio.run(livekit_room.run())
+    print(livekit_room.report(livekit), flush=True)
+    print(
+        f"embedded / LiveKit: {result.cpu_share / livekit.cpu_share:.2f}x the CPU for the room, "
+        f"{result.us_per_forwarded_packet / livekit.us_per_forwarded_packet:.2f}x per packet",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

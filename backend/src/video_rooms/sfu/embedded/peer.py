@@ -162,7 +162,7 @@ class Peer:
                 if wanted.get(pub_id) is not subscription.publication:
                     subscription.publication.remove_subscription(self.sid)
                     del self.subscriptions[pub_id]
-                    self._set_inactive(subscription)
+                    await self._end_subscription(subscription)
                     changed = True
             for pub_id, publication in wanted.items():
                 if pub_id not in self.subscriptions:
@@ -189,11 +189,14 @@ class Peer:
         self.subscriptions[publication.id] = subscription
         publication.add_subscription(subscription)
 
-    def _set_inactive(self, subscription: Subscription) -> None:
+    async def _end_subscription(self, subscription: Subscription) -> None:
         subscription.closed = True
         transceiver = self._transceivers.pop(subscription.publication.id, None)
         if transceiver is not None:
+            # The m-line stays (as inactive) but its sender's tasks stop, and its BYE tells
+            # the browser the stream ended.
             transceiver.direction = "inactive"
+            await transceiver.sender.stop()
 
     async def _negotiate(self) -> None:
         """Send the server's offer, unless one is already waiting for its answer."""
