@@ -150,6 +150,7 @@ def test_the_token_in_a_websocket_url_is_never_logged(tmp_path: Path) -> None:
         ({"APP_ENV": "production", "DEBUG_TOKEN": "development-only-token"}, "must be set"),
         ({"APP_ENV": "production", "DEBUG_TOKEN": "tooshort"}, "at least 32"),
         ({"DEBUG_PORT": "not-a-port"}, "invalid setting DEBUG_PORT"),
+        ({"DEBUG_DB_PATH": "/proc/no-such-dir/debug.db"}, "cannot open the database"),
     ],
 )
 def test_refuses_to_start_with_one_clear_line(

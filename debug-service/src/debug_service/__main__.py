@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 
 import uvicorn
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 from debug_service.app import create_app
 from debug_service.redaction import RedactTokens
 from debug_service.settings import Settings
+from debug_service.store import LogStore
 
 
 def main() -> None:
@@ -23,6 +25,12 @@ def main() -> None:
     problem = settings.startup_problem()
     if problem:
         sys.exit(f"debug-service: {problem}")
+    try:
+        # Open (and create) the database once here, so that a bad path is one clear line
+        # rather than a traceback from inside the server's startup.
+        LogStore(settings.debug_db_path, max_rows=settings.debug_retention_max_rows).close()
+    except (OSError, sqlite3.Error) as exc:
+        sys.exit(f"debug-service: cannot open the database {settings.debug_db_path}: {exc}")
     logging.basicConfig(
         level=settings.debug_log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
