@@ -23,6 +23,7 @@ import {
 import {
   type AdapterLog,
   type ConnectOptions,
+  type MediaOptions,
   type RoomSnapshot,
   type SfuAdapter,
   type StreamStats,
@@ -99,9 +100,16 @@ export class LiveKitAdapter implements SfuAdapter {
     }
     this.log('info', 'connected to LiveKit', { url, room: this.room.name });
     this.update({ canPlayAudio: this.room.canPlaybackAudio });
-    // Camera and microphone are published concurrently; a missing device fails only its own.
+    this.rebuild();
+    // Publishing is not awaited: the call (and the others' video) shows while our own camera
+    // and microphone are still starting, which takes a few hundred milliseconds.
+    void this.publish(media);
+  }
+
+  private async publish(media: MediaOptions): Promise<void> {
     const audio: AudioCaptureOptions = media.audioDeviceId ? { deviceId: media.audioDeviceId } : {};
     const video: VideoCaptureOptions = media.videoDeviceId ? { deviceId: media.videoDeviceId } : {};
+    // Camera and microphone start concurrently; a missing device fails only its own.
     const results = await Promise.allSettled([
       media.microphone ? this.room.localParticipant.setMicrophoneEnabled(true, audio) : null,
       media.camera ? this.room.localParticipant.setCameraEnabled(true, video) : null,
