@@ -148,7 +148,11 @@ def parse_level(value: str) -> int:
 
 
 def clean_text(text: str) -> str:
-    return _UNSAFE_CHARS.sub("\ufffd", text) if _UNSAFE_CHARS.search(text) else text
+    # isprintable() (C, no regex) settles the common case; it is False for tab, newline and
+    # some harmless characters too, which the regex then looks at properly.
+    if text.isprintable() or not _UNSAFE_CHARS.search(text):
+        return text
+    return _UNSAFE_CHARS.sub("\ufffd", text)
 
 
 def encode_metadata(metadata: dict[str, Any] | None, max_bytes: int) -> str:
@@ -167,15 +171,14 @@ def encode_metadata(metadata: dict[str, Any] | None, max_bytes: int) -> str:
     return encoded.decode()
 
 
-def _id_field(metadata: dict[str, Any] | None, *keys: str) -> str | None:
-    if not metadata:
-        return None
-    for key in keys:
-        value = metadata.get(key)
-        if isinstance(value, str) and value:
-            return clean_text(value[:_MAX_ID_CHARS])
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
+def _id_field(metadata: dict[str, Any], snake: str, camel: str) -> str | None:
+    value = metadata.get(snake)
+    if value is None:
+        value = metadata.get(camel)
+    if type(value) is str:
+        return clean_text(value[:_MAX_ID_CHARS]) if value else None
+    if type(value) is int:
+        return str(value)
     return None
 
 
@@ -209,19 +212,24 @@ def make_entry(
         )
     if timestamp is None:
         ts_us = now_us
+    elif type(timestamp) is float and _MIN_TS_US / 1000 <= timestamp <= _MAX_TS_US / 1000:
+        # The shape shippers send (epoch seconds or milliseconds), without the general parser.
+        ts_us = int(timestamp * (1_000_000 if timestamp < _SECONDS_LIMIT else 1000))
     else:
         try:
             ts_us = parse_timestamp(timestamp)
         except ValueError as exc:
             raise EntryProblem("timestamp", str(exc)) from None
+    if not metadata:
+        return NewLog(ts_us, service, level_number, clean_text(message), "{}", None, None)
     return NewLog(
-        ts_us=ts_us,
-        service=service,
-        level=level_number,
-        message=clean_text(message),
-        metadata_json=encode_metadata(metadata, limits.max_metadata_bytes),
-        room_id=_id_field(metadata, "room_id", "roomId"),
-        participant_id=_id_field(metadata, "participant_id", "participantId"),
+        ts_us,
+        service,
+        level_number,
+        clean_text(message),
+        encode_metadata(metadata, limits.max_metadata_bytes),
+        _id_field(metadata, "room_id", "roomId"),
+        _id_field(metadata, "participant_id", "participantId"),
     )
 
 
