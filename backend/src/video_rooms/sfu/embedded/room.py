@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from video_rooms.sfu.embedded.peer import Peer
 from video_rooms.sfu.embedded.protocol import Json
 from video_rooms.sfu.embedded.publication import Publication
-from video_rooms.sfu.embedded.speakers import rank_speakers
+from video_rooms.sfu.embedded.speakers import SpeakerTracker
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class Room:
         self.created_at = time.time()
         self.peers: dict[str, Peer] = {}
         self.empty_since: float | None = time.monotonic()
-        self.speakers: list[str] = []
+        self._speakers = SpeakerTracker()
         self._speaker_task: asyncio.Task[None] | None = None
 
     def broadcast(self, message: Json, *, skip: Peer | None = None) -> None:
@@ -97,16 +97,15 @@ class Room:
                 microphone = peer.publications.get("microphone")
                 if microphone is not None and microphone.level is not None:
                     level = microphone.level.take()  # always, so a window never spans a mute
-                    loudness[peer.identity] = 0.0 if microphone.muted else level
-            speakers = rank_speakers(loudness)
-            if speakers != self.speakers:
-                self.speakers = speakers
+                    if not microphone.muted:
+                        loudness[peer.identity] = level
+            if self._speakers.update(loudness, time.monotonic()):
                 self.broadcast(
                     {
                         "type": "speakers",
                         "speakers": [
-                            {"participant": p, "level": round(loudness[p] / 127, 3)}
-                            for p in speakers
+                            {"participant": p, "level": self._speakers.level(p)}
+                            for p in self._speakers.current
                         ],
                     }
                 )

@@ -107,7 +107,7 @@ class Connection:
                     await task
             if self.room is not None and self.peer is not None:
                 await self.room.remove(self.peer)
-            with contextlib.suppress(RuntimeError):
+            with contextlib.suppress(RuntimeError, WebSocketDisconnect):
                 await self._ws.close()
 
     async def _read(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 # Levels are -dBov, 0 (loudest) to 127 (silence). Speech into a browser microphone sits around
 # -20 to -45 dBov, room noise below -55: anything louder than this counts as speaking.
 SPEAKING_THRESHOLD_DBOV = 50
+HOLD_SECONDS = 1.0
 
 
 class LevelMeter:
@@ -27,7 +28,31 @@ class LevelMeter:
         return mean
 
 
-def rank_speakers(loudness: dict[str, float]) -> list[str]:
-    """Participants speaking in this window, loudest first."""
-    speaking = {p: v for p, v in loudness.items() if v > 127 - SPEAKING_THRESHOLD_DBOV}
-    return sorted(speaking, key=lambda p: -speaking[p])
+class SpeakerTracker:
+    """Who is speaking, loudest first, held for `hold` seconds after their last loud window,
+    so that the pauses between words do not make the list (and the UI) flicker."""
+
+    def __init__(self, hold: float = HOLD_SECONDS) -> None:
+        self._hold = hold
+        self._last_loud: dict[str, tuple[float, float]] = {}
+        self.current: list[str] = []
+
+    def update(self, loudness: dict[str, float], now: float) -> bool:
+        """Feed one window (`{participant: mean loudness}` of unmuted microphones only);
+        True when the list of speakers (or their order) changed."""
+        for participant, value in loudness.items():
+            if value > 127 - SPEAKING_THRESHOLD_DBOV:
+                self._last_loud[participant] = (now, value)
+        self._last_loud = {
+            p: (at, value)
+            for p, (at, value) in self._last_loud.items()
+            if now - at <= self._hold and p in loudness
+        }
+        ranked = sorted(self._last_loud, key=lambda p: -self._last_loud[p][1])
+        changed = ranked != self.current
+        self.current = ranked
+        return changed
+
+    def level(self, participant: str) -> float:
+        """Loudness of the participant's last loud window, 0..1."""
+        return round(self._last_loud[participant][1] / 127, 3)
