@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { AppRouter } from './app/router.tsx';
+import { Root } from './app/root.tsx';
 import { logger } from './services/debug-logger.ts';
 import './app/app.css';
 
@@ -11,6 +11,6 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <AppRouter />
+    <Root />
   </StrictMode>,
 );

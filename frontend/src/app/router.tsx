@@ -1,11 +1,12 @@
 import { Suspense, lazy } from 'react';
-import { BrowserRouter, Route, Routes } from 'react-router';
+import { BrowserRouter, Route, Routes, useNavigate } from 'react-router';
 import { NotFoundPage } from '../features/errors/not-found-page.tsx';
 import { HomePage } from '../features/home/home-page.tsx';
+import { Loading } from './loading.tsx';
 
-// Home is in the first bundle; the room page (with the SFU client) and /logs are separate
-// chunks, fetched when their route is visited. Declarative routes rather than a data router:
-// nothing here loads data before rendering, and the data router would add ~20 KB to home.
+// The room page (with the SFU client) and /logs are separate chunks, fetched when their route
+// is visited. Declarative routes rather than a data router: nothing here loads data before
+// rendering, and the data router would add ~20 KB.
 const RoomPage = lazy(async () => ({
   default: (await import('../features/room/room-page.tsx')).RoomPage,
 }));
@@ -13,12 +14,9 @@ const LogsPage = lazy(async () => ({
   default: (await import('../features/logs/logs-page.tsx')).LogsPage,
 }));
 
-function Loading() {
-  return (
-    <main className="page message" aria-busy="true">
-      <p className="muted">Loading…</p>
-    </main>
-  );
+function HomeRoute() {
+  const navigate = useNavigate();
+  return <HomePage navigate={(to) => void navigate(to)} />;
 }
 
 export function AppRouter() {
@@ -26,7 +24,7 @@ export function AppRouter() {
     <BrowserRouter>
       <Suspense fallback={<Loading />}>
         <Routes>
-          <Route path="/" element={<HomePage />} />
+          <Route path="/" element={<HomeRoute />} />
           <Route path="/r/:roomId" element={<RoomPage />} />
           <Route path="/logs" element={<LogsPage />} />
           <Route path="*" element={<NotFoundPage />} />

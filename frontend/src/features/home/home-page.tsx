@@ -1,5 +1,4 @@
 import { type SubmitEvent, useState } from 'react';
-import { useNavigate } from 'react-router';
 import { useStoredName } from '../../hooks/use-stored-name.ts';
 import { ApiError, createRoom } from '../../services/api-client.ts';
 import { logger } from '../../services/debug-logger.ts';
@@ -19,8 +18,13 @@ function describeCreateError(error: unknown): string {
   return 'Something went wrong. Try again.';
 }
 
-export function HomePage() {
-  const navigate = useNavigate();
+interface Props {
+  navigate: (to: string) => void;
+  /** Called when the visitor starts to interact, to fetch what the next page needs. */
+  onIntent?: () => void;
+}
+
+export function HomePage({ navigate, onIntent }: Props) {
   const [name, setName] = useStoredName();
   const [link, setLink] = useState('');
   const [creating, setCreating] = useState(false);
@@ -37,7 +41,7 @@ export function HomePage() {
       const created = await createRoom(participantName);
       saveCredentials(created.room_id, { ...created, participant_name: participantName });
       logger.info('room created', { room_id: created.room_id });
-      await navigate(`/r/${created.room_id}`);
+      navigate(`/r/${created.room_id}`);
     } catch (error) {
       logger.warn('could not create a room', { error: String(error) });
       setCreateError(describeCreateError(error));
@@ -45,7 +49,7 @@ export function HomePage() {
     }
   };
 
-  const onJoin = async (event: SubmitEvent) => {
+  const onJoin = (event: SubmitEvent) => {
     event.preventDefault();
     const roomId = parseRoomLink(link);
     if (!roomId) {
@@ -53,11 +57,11 @@ export function HomePage() {
       return;
     }
     setLinkError(null);
-    await navigate(`/r/${roomId}`);
+    navigate(`/r/${roomId}`);
   };
 
   return (
-    <main className="page home">
+    <main className="page home" onFocus={onIntent} onPointerDown={onIntent}>
       <header className="home-header">
         <h1>Video Rooms</h1>
         <p className="muted">Create a room, send the link, talk.</p>
@@ -87,7 +91,7 @@ export function HomePage() {
           </p>
         )}
       </form>
-      <form className="card" onSubmit={(event) => void onJoin(event)} aria-label="Join a room">
+      <form className="card" onSubmit={onJoin} aria-label="Join a room">
         <h2>Join a call</h2>
         <label className="field">
           <span>Invite link or room code</span>
