@@ -182,3 +182,38 @@ async def test_publishers_get_receiver_reports(peers: Peers) -> None:
     report = remote[0]
     assert report.packetsReceived > 0  # type: ignore[attr-defined]
     assert report.packetsLost == 0  # type: ignore[attr-defined]
+
+
+async def test_uplink_loss_is_repaired_by_nack_and_rtx_from_the_publisher(
+    peers: Peers, room_id: str, admin: httpx.AsyncClient
+) -> None:
+    alice = await peers("alice")
+    bob = await peers("bob")
+    # Camera and screen both: two VP8 + RTX streams on one transport, so each retransmission
+    # must reach the right publication by its RTX SSRC.
+    await alice.publish({"camera": MovingVideoTrack(), "screen": MovingVideoTrack(480, 270)})
+    response = await admin.put(
+        f"/admin/rooms/{room_id}/participants/alice/uplink-loss", json={"rate": 0.05}
+    )
+    assert response.status_code == 204
+
+    publications: list[dict[str, int]] = []
+
+    async def repaired() -> bool:
+        nonlocal publications
+        publications = (await participant_stats(admin, room_id, "alice"))["publications"]
+        return all(p["dropped"] >= 3 and p["repaired"] >= 3 for p in publications)
+
+    deadline = asyncio.get_running_loop().time() + 60
+    while not await repaired():
+        assert asyncio.get_running_loop().time() < deadline, publications
+        await asyncio.sleep(0.5)
+    assert all(p["nacks_sent"] > 0 for p in publications)
+    camera, screen = bob.frames("alice", "camera"), bob.frames("alice", "screen")
+    await eventually(
+        lambda: (
+            bob.frames("alice", "camera") > camera + 20
+            and bob.frames("alice", "screen") > screen + 20
+        ),
+        what="both keep playing",
+    )

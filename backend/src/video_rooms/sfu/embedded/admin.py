@@ -26,10 +26,6 @@ class RoomCreate(BaseModel):
     empty_timeout_seconds: int = Field(ge=1)
 
 
-class DownlinkLoss(BaseModel):
-    rate: float = Field(ge=0.0, le=1.0)
-
-
 def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
@@ -127,6 +123,9 @@ async def participant_stats(request: Request) -> Response:
             "packets_received": p.packets_received,
             "keyframes_requested": p.keyframes.sent,
             "remb_forwarded": p.remb.last_sent,
+            "dropped": p.dropped,
+            "nacks_sent": p.repair.nacks_sent if p.repair else 0,
+            "repaired": p.repair.repaired if p.repair else 0,
         }
         for p in peer.publications.values()
     ]
@@ -147,7 +146,21 @@ async def participant_stats(request: Request) -> Response:
     return JSONResponse({"publications": publications, "subscriptions": subscriptions})
 
 
+class _Loss(BaseModel):
+    rate: float = Field(ge=0.0, le=1.0)
+
+
 async def set_downlink_loss(request: Request) -> Response:
+    """Test hook: drop a fraction of everything forwarded to this participant."""
+    return await _set_loss(request, downlink=True)
+
+
+async def set_uplink_loss(request: Request) -> Response:
+    """Test hook: drop a fraction of what this participant publishes, as its network would."""
+    return await _set_loss(request, downlink=False)
+
+
+async def _set_loss(request: Request, *, downlink: bool) -> Response:
     if not _settings(request).test_hooks:
         return _error(404, "not_found", "test hooks are disabled")
     room = _room(request)
@@ -155,12 +168,16 @@ async def set_downlink_loss(request: Request) -> Response:
     if peer is None:
         return _error(404, "participant_not_found", "not connected to this room")
     try:
-        body = DownlinkLoss.model_validate_json(await request.body())
+        body = _Loss.model_validate_json(await request.body())
     except ValidationError as exc:
         return _error(422, "invalid_request", str(exc.errors()[0]["msg"]))
-    peer.downlink_drop_rate = body.rate
-    for subscription in peer.subscriptions.values():
-        subscription.drop_rate = body.rate
+    if downlink:
+        peer.downlink_drop_rate = body.rate
+        for subscription in peer.subscriptions.values():
+            subscription.drop_rate = body.rate
+    else:
+        for publication in peer.publications.values():
+            publication.drop_rate = body.rate
     return Response(status_code=204)
 
 
@@ -174,4 +191,5 @@ routes = [
     Route(PARTICIPANT, _admin(remove_participant), methods=["DELETE"]),
     Route(PARTICIPANT + "/stats", _admin(participant_stats), methods=["GET"]),
     Route(PARTICIPANT + "/downlink-loss", _admin(set_downlink_loss), methods=["PUT"]),
+    Route(PARTICIPANT + "/uplink-loss", _admin(set_uplink_loss), methods=["PUT"]),
 ]

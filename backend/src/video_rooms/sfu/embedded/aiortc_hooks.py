@@ -88,6 +88,30 @@ def feedback_ssrc(transceiver: RTCRtpTransceiver) -> int:
     return transceiver.sender._ssrc
 
 
+def route_rtx_ssrc(transceiver: RTCRtpTransceiver, rtx_ssrc: int) -> None:
+    """Send a publisher's RTX stream to this transceiver's receiver.
+
+    aiortc routes an unknown SSRC by payload type only when one receiver has it; with a camera
+    and a screen share (both VP8 + RTX) it would drop every retransmission.
+    """
+    receiver = transceiver.receiver
+    receiver.transport._rtp_router.ssrc_table[rtx_ssrc] = receiver
+
+
+def rtx_payload_type(transceiver: RTCRtpTransceiver) -> int | None:
+    """The payload type of the RTX codec negotiated next to the media codec, if any."""
+    codecs: list[RTCRtpCodecParameters] = transceiver._codecs
+    main = codecs[0].payloadType
+    return next(
+        (
+            c.payloadType
+            for c in codecs
+            if c.mimeType.lower().endswith("/rtx") and c.parameters.get("apt") == main
+        ),
+        None,
+    )
+
+
 def main_payload_type(transceiver: RTCRtpTransceiver) -> int:
     """The payload type a publisher sends media with (after `restrict_codec`)."""
     payload_type = transceiver._codecs[0].payloadType
@@ -142,14 +166,7 @@ def outbound_for(transceiver: RTCRtpTransceiver) -> Outbound:
     codecs: list[RTCRtpCodecParameters] = transceiver._codecs
     main = codecs[0]
     assert main.payloadType is not None  # negotiated codecs always carry one
-    rtx_pt = next(
-        (
-            c.payloadType
-            for c in codecs
-            if c.mimeType.lower().endswith("/rtx") and c.parameters.get("apt") == main.payloadType
-        ),
-        None,
-    )
+    rtx_pt = rtx_payload_type(transceiver)
     transport: RTCDtlsTransport = sender.transport
     return Outbound(
         ssrc=sender._ssrc,

@@ -25,6 +25,7 @@ from aiortc import (
     RTCSessionDescription,
 )
 from aiortc.rtcrtpparameters import RTCRtpCodecCapability
+from aiortc.sdp import SessionDescription
 
 from video_rooms.sfu.embedded import aiortc_hooks
 from video_rooms.sfu.embedded.protocol import Json, ProtocolError, Source
@@ -42,6 +43,16 @@ def _codec_preferences(kind: str) -> list[RTCRtpCodecCapability]:
     main = [c for c in codecs if c.mimeType.lower() == wanted]
     rtx = [c for c in codecs if c.mimeType.lower().endswith("/rtx")]
     return main + rtx[:1]
+
+
+def _rtx_ssrcs(sdp: str) -> dict[str, int]:
+    """`{mid: RTX SSRC}` from an offer's `a=ssrc-group:FID <media> <rtx>` lines."""
+    found: dict[str, int] = {}
+    for media in SessionDescription.parse(sdp).media:
+        for group in media.ssrc_group:
+            if group.semantic == "FID" and len(group.items) == 2 and media.rtp.muxId:
+                found[media.rtp.muxId] = int(group.items[1])
+    return found
 
 
 class Peer:
@@ -124,6 +135,7 @@ class Peer:
             if tracks.get(publication.mid or "") != source:
                 publication.end()
                 del self.publications[source]
+        rtx_ssrcs = _rtx_ssrcs(sdp)
         for mid, source in tracks.items():
             if source not in self.publications:
                 self.publications[source] = Publication(
@@ -131,6 +143,7 @@ class Peer:
                     publisher_identity=self.identity,
                     source=source,
                     transceiver=by_mid[mid],
+                    rtx_ssrc=rtx_ssrcs.get(mid),
                 )
         return pc.localDescription.sdp
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import random
 from typing import Literal
 
 from aiortc import RTCRtpTransceiver
@@ -23,6 +24,7 @@ from video_rooms.sfu.embedded.receiver_reports import UpstreamReports
 from video_rooms.sfu.embedded.rtp_history import RtpHistory
 from video_rooms.sfu.embedded.speakers import LevelMeter
 from video_rooms.sfu.embedded.subscription import Subscription
+from video_rooms.sfu.embedded.upstream_repair import UpstreamRepair
 from video_rooms.sfu.embedded.vp8 import is_keyframe_start
 
 Source = Literal["microphone", "camera", "screen"]
@@ -37,6 +39,7 @@ class Publication:
         publisher_identity: str,
         source: Source,
         transceiver: RTCRtpTransceiver,
+        rtx_ssrc: int | None = None,
     ) -> None:
         self.publisher_sid = publisher_sid
         self.publisher_identity = publisher_identity
@@ -60,17 +63,41 @@ class Publication:
         self.keyframes = KeyframeRequester(self._send_pli)
         self.remb = RembForwarder(self._send_remb)
         self.packets_received = 0
+        self.repair: UpstreamRepair | None = None
+        if self.kind == "video":
+            rtx_pt = aiortc_hooks.rtx_payload_type(transceiver)
+            self.repair = UpstreamRepair(self._feedback_ssrc, self._payload_type, rtx_pt)
+            if rtx_pt is not None and rtx_ssrc is not None:
+                aiortc_hooks.route_rtx_ssrc(transceiver, rtx_ssrc)
+        # Test hook (see admin.py): loss injected on what this publisher sends us.
+        self.drop_rate = 0.0
+        self.dropped = 0
         aiortc_hooks.tap_publisher_receiver(self._receiver, self.handle_rtp, self.handle_rtcp)
 
     def describe(self) -> dict[str, object]:
         return {"id": self.id, "source": self.source, "kind": self.kind, "muted": self.muted}
 
     async def handle_rtp(self, packet: RtpPacket) -> None:
-        # RTX from the publisher (bandwidth probes: we never NACK upstream) is not media.
-        if self.ended or packet.payload_type != self._payload_type:
+        if self.ended:
             return
+        if packet.payload_type != self._payload_type:
+            # RTX: a repair we asked for (forwarded like the original), or a bandwidth probe.
+            original = self.repair.unwrap(packet, self.media_ssrc) if self.repair else None
+            if original is None:
+                return
+            packet = original
+            assert self.repair is not None
+            self.repair.nack_for(packet)  # no longer missing
+        else:
+            if self.drop_rate and random.random() < self.drop_rate:
+                self.dropped += 1
+                return
+            self.media_ssrc = packet.ssrc
+            if self.repair is not None:
+                nack = self.repair.nack_for(packet)
+                if nack is not None:
+                    await self._send_upstream(nack)
         self.packets_received += 1
-        self.media_ssrc = packet.ssrc
         report = self._reports.add(packet)
         if report is not None:
             await self._send_upstream(report)
