@@ -80,6 +80,12 @@ class SfuClient:
         await self.send({"type": "join", "room": self.room, "token": self.token})
         first = await self.wait_for(lambda m: m["type"] in ("joined", "error"))
         if first["type"] == "error":
+            # Refused: the server closes the socket (a fatal error); let it, so that the close
+            # code is known, then release everything of this client before raising.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(5):
+                    await self._ws.wait_closed()
+            await self.close()
             raise SfuError(first)
         return first
 
