@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rooms.router)
     app.include_router(health.router)
     app.include_router(webhooks.router)
-    app.include_router(realtime_socket.router)
+    app.router.routes.append(realtime_socket.route)
     app.add_middleware(JsonOnlyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)

@@ -34,13 +34,28 @@ CLOSE_HEARTBEAT_TIMEOUT = 4000
 
 
 class Connection:
+    # Ten thousand of these live at once on one process (see `make bench`): no per-instance
+    # dict, and no outbox while there is nothing to send.
+    __slots__ = (
+        "_close_request",
+        "_max_pending",
+        "_pending",
+        "_tasks",
+        "_writer",
+        "bucket",
+        "channels",
+        "closed",
+        "refused_in_a_row",
+        "websocket",
+    )
+
     def __init__(self, websocket: WebSocket, bucket: TokenBucket, max_pending: int) -> None:
         self.websocket = websocket
         self.bucket = bucket
         self.refused_in_a_row = 0
         self.channels: dict[str, Channel] = {}
         self._max_pending = max_pending
-        self._pending: deque[str] = deque()
+        self._pending: deque[str] | None = None
         self._writer: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._close_request: tuple[int, str] | None = None
@@ -49,8 +64,10 @@ class Connection:
     def send(self, frame: str) -> None:
         if self.closed or self._close_request is not None:
             return
-        if len(self._pending) >= self._max_pending:
-            self._pending.clear()
+        if self._pending is None:
+            self._pending = deque()
+        elif len(self._pending) >= self._max_pending:
+            self._pending = None
             self.request_close(CLOSE_SLOW_CONSUMER, "client is not reading its messages")
             return
         self._pending.append(frame)
@@ -79,7 +96,7 @@ class Connection:
             await self.close_now(code, reason)
 
     async def close_now(self, code: int, reason: str) -> None:
-        self._pending.clear()
+        self._pending = None
         self._close_request = (code, reason)
         await self._stop_writer()
         await self._send_close(code, reason)
@@ -97,10 +114,6 @@ class Connection:
             except Exception:
                 logger.exception("channel cleanup failed", extra={"topic": channel.topic})
 
-    @property
-    def pending(self) -> int:
-        return len(self._pending)
-
     def _ensure_writer(self) -> None:
         if self._writer is None:
             self._writer = asyncio.create_task(self._drain())
@@ -116,11 +129,12 @@ class Connection:
         try:
             while self._pending and not self.closed:
                 await self.websocket.send_text(self._pending.popleft())
+            self._pending = None
             if self._close_request is not None and not self.closed:
                 await self._send_close(*self._close_request)
         except Exception:
             # The peer went away mid-write; the reader notices and shuts the socket down.
-            self._pending.clear()
+            self._pending = None
         finally:
             self._writer = None
             if self._pending and not self.closed:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from video_rooms.db.tables import chat_messages, rooms
 
 HISTORY_LIMIT = 200
+_MAX_BATCH = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,8 @@ class RealtimeStore:
         self._engine = engine
         # SQLite has one writer; queueing our writes avoids its busy handler's sleeps.
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._queued: list[tuple[dict[str, Any], asyncio.Future[int]]] = []
+        self._committer: asyncio.Task[None] | None = None
 
     @contextlib.asynccontextmanager
     async def _write(self) -> AsyncIterator[AsyncConnection]:
@@ -84,21 +87,44 @@ class RealtimeStore:
     async def add_message(
         self, room_id: str, participant_id: str, name: str, text: str
     ) -> ChatMessage:
+        """Returns once the message is committed (so a broadcast never precedes durability).
+
+        Messages sent while a commit is running are committed together in the next one: under
+        load, one transaction serves many messages instead of each waiting for its own.
+        """
         sent_at = datetime.now(UTC)
-        insert = (
-            chat_messages.insert()
-            .values(
-                room_id=room_id,
-                participant_id=participant_id,
-                name=name,
-                text=text,
-                sent_at=sent_at,
+        row = {
+            "room_id": room_id,
+            "participant_id": participant_id,
+            "name": name,
+            "text": text,
+            "sent_at": sent_at,
+        }
+        stored: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._queued.append((row, stored))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_queued())
+        return ChatMessage(await stored, participant_id, name, text, sent_at)
+
+    async def _commit_queued(self) -> None:
+        while self._queued:
+            batch, self._queued = self._queued[:_MAX_BATCH], self._queued[_MAX_BATCH:]
+            # Ids come back in the order of the rows (SQLAlchemy's sorted RETURNING), so each
+            # sender gets its own; they also order the room's history.
+            insert = chat_messages.insert().returning(
+                chat_messages.c.id, sort_by_parameter_order=True
             )
-            .returning(chat_messages.c.id)
-        )
-        async with self._write() as conn:
-            message_id = (await conn.execute(insert)).scalar_one()
-        return ChatMessage(int(message_id), participant_id, name, text, sent_at)
+            try:
+                async with self._write() as conn:
+                    ids = (await conn.execute(insert, [row for row, _ in batch])).scalars().all()
+            except Exception as exc:
+                for _, stored in batch:
+                    if not stored.done():
+                        stored.set_exception(exc)
+                continue
+            for (_, stored), message_id in zip(batch, ids, strict=True):
+                if not stored.done():  # the sender may have gone (socket closed)
+                    stored.set_result(int(message_id))
 
     async def close_room(self, room_id: str) -> datetime | None:
         """Marks the room closed; returns when, or None if it was closed already."""
