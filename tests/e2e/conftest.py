@@ -39,6 +39,7 @@ class Stack:
     debug_port: int = field(default_factory=free_port)
     http_port: int = field(default_factory=free_port)
     livekit: LiveKitServer | None = None
+    backend_env: dict[str, str] = field(default_factory=dict)
     processes: list[ManagedProcess] = field(default_factory=list)
 
     @property
@@ -91,6 +92,7 @@ class Stack:
                 "LIVEKIT_API_SECRET": self.livekit.api_secret,
                 "DEBUG_SERVICE_URL": self.debug_url,
                 "SFU_HEALTH_TTL_SECONDS": "0.5",
+                **self.backend_env,
             },
         )
         server.wait_http(backend + "/api/health", expect=200)
@@ -178,9 +180,10 @@ def frontend_dist() -> Path:
 
 
 @pytest.fixture(scope="module")
-def stack(frontend_dist: Path) -> Iterator[Stack]:
-    """One app for the tests of a module (each test makes its own rooms)."""
-    running = Stack()
+def stack(frontend_dist: Path, request: pytest.FixtureRequest) -> Iterator[Stack]:
+    """One app for the tests of a module (each test makes its own rooms). A module can set
+    BACKEND_ENV to run its backend with other settings."""
+    running = Stack(backend_env=getattr(request.module, "BACKEND_ENV", {}))
     try:
         running.start()
         yield running
