@@ -24,9 +24,11 @@ from aiortc import (
     RTCRtpTransceiver,
 )
 from aiortc.mediastreams import MediaStreamError
-from aiortc.rtcrtpparameters import RTCRtpCodecParameters
-from aiortc.rtp import AnyRtcpPacket, HeaderExtensionsMap, RtcpByePacket, RtpPacket
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters, RTCRtpHeaderExtensionParameters
+from aiortc.rtp import AnyRtcpPacket, RtcpByePacket, RtpPacket
 from av.frame import Frame
+
+from video_rooms.sfu.embedded.rtp_rewrite import ExtensionIds
 
 PINNED_AIORTC_VERSION = "1.16.0"
 
@@ -47,7 +49,7 @@ class Outbound:
     rtx_ssrc: int
     payload_type: int
     rtx_payload_type: int | None
-    extensions: HeaderExtensionsMap
+    extension_ids: ExtensionIds
     send: SendRaw
 
 
@@ -173,9 +175,26 @@ def outbound_for(transceiver: RTCRtpTransceiver) -> Outbound:
         rtx_ssrc=sender._rtx_ssrc,
         payload_type=main.payloadType,
         rtx_payload_type=rtx_pt,
-        extensions=transport._rtp_header_extensions_map,
+        extension_ids=_extension_ids(transceiver),
         send=transport._send_rtp,
     )
+
+
+_EXTENSION_FIELDS = {
+    "urn:ietf:params:rtp-hdrext:sdes:mid": "mid",
+    "urn:ietf:params:rtp-hdrext:ssrc-audio-level": "audio_level",
+    "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time": "abs_send_time",
+}
+
+
+def _extension_ids(transceiver: RTCRtpTransceiver) -> ExtensionIds:
+    negotiated: list[RTCRtpHeaderExtensionParameters] = transceiver._headerExtensions
+    ids = {
+        _EXTENSION_FIELDS[ext.uri]: ext.id
+        for ext in negotiated
+        if ext.uri in _EXTENSION_FIELDS and 1 <= ext.id <= 14  # the one-byte form's range
+    }
+    return ExtensionIds(**ids)
 
 
 def self_test() -> None:

@@ -114,7 +114,6 @@ class Publication:
         for subscription in list(self.subscriptions.values()):
             if not await subscription.forward(packet, in_seq, keyframe):
                 waiting = True
-        packet.sequence_number = in_seq
         if waiting:
             await self.keyframes.request()
 

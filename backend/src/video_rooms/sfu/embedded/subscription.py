@@ -24,10 +24,10 @@ from aiortc.rtp import (
     RtcpSrPacket,
     RtpPacket,
     unpack_remb_fci,
-    wrap_rtx,
 )
 
 from video_rooms.sfu.embedded.aiortc_hooks import Outbound
+from video_rooms.sfu.embedded.rtp_rewrite import serialize
 
 if TYPE_CHECKING:
     from video_rooms.sfu.embedded.publication import Publication
@@ -38,6 +38,7 @@ class Subscription:
         self.publication = publication
         self.subscriber_sid = subscriber_sid
         self.mid = mid
+        self._mid = b""
         self.out: Outbound | None = None
         self.media_ready = False
         self.started = False
@@ -61,6 +62,7 @@ class Subscription:
     def bind(self, out: Outbound, mid: str) -> None:
         self.out = out
         self.mid = mid
+        self._mid = mid.encode()
 
     async def forward(self, packet: RtpPacket, in_seq: int, keyframe: bool) -> bool:
         """Send one publisher packet; False when this subscription still waits for a keyframe."""
@@ -72,11 +74,14 @@ class Subscription:
                 return False
             self._offset = (self._first_seq - in_seq) & 0xFFFF
             self.started = True
-        packet.ssrc = out.ssrc
-        packet.payload_type = out.payload_type
-        packet.sequence_number = (in_seq + self._offset) & 0xFFFF
-        packet.extensions.mid = self.mid
-        data = packet.serialize(out.extensions)
+        data = serialize(
+            packet,
+            ids=out.extension_ids,
+            mid=self._mid,
+            ssrc=out.ssrc,
+            payload_type=out.payload_type,
+            sequence_number=(in_seq + self._offset) & 0xFFFF,
+        )
         self.packets_sent += 1
         self.octets_sent += len(packet.payload)
         if self.drop_rate and random.random() < self.drop_rate:
@@ -116,23 +121,30 @@ class Subscription:
         if original is None:
             self.retransmit_misses += 1
             return
-        original.ssrc = out.ssrc
-        original.payload_type = out.payload_type
-        original.sequence_number = out_seq
-        original.extensions.mid = self.mid
         if out.rtx_payload_type is not None:
-            packet = wrap_rtx(
+            # RFC 4588: the original sequence number leads the payload, on the RTX stream.
+            data = serialize(
                 original,
+                ids=out.extension_ids,
+                mid=self._mid,
+                ssrc=out.rtx_ssrc,
                 payload_type=out.rtx_payload_type,
                 sequence_number=self._rtx_seq,
-                ssrc=out.rtx_ssrc,
+                payload=out_seq.to_bytes(2, "big") + original.payload,
             )
             self._rtx_seq = (self._rtx_seq + 1) & 0xFFFF
         else:
-            packet = original
+            data = serialize(
+                original,
+                ids=out.extension_ids,
+                mid=self._mid,
+                ssrc=out.ssrc,
+                payload_type=out.payload_type,
+                sequence_number=out_seq,
+            )
         self.retransmitted += 1
         with contextlib.suppress(ConnectionError):
-            await out.send(packet.serialize(out.extensions))
+            await out.send(data)
 
     async def send_sender_report(self, ntp_timestamp: int, rtp_timestamp: int) -> None:
         """Relay the publisher's clock mapping (for lip sync) with this stream's own counters."""
