@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from video_rooms.tokens import issue_room_token
 from vr_testkit.embedded_sfu import EmbeddedSfuProcess
 from vr_testkit.media import MovingVideoTrack
 from vr_testkit.sfu_client import Peers, SfuClient, SfuError, eventually
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosedError
 
 
 async def _refused(sfu: EmbeddedSfuProcess, room: str, token: str) -> SfuError:
@@ -44,8 +47,6 @@ async def test_an_expired_token_is_refused(
 async def test_a_token_signed_with_another_secret_is_refused(
     sfu: EmbeddedSfuProcess, room_id: str
 ) -> None:
-    from video_rooms.tokens import issue_room_token
-
     forged = issue_room_token(
         api_key=sfu.api_key,
         api_secret="not-the-secret-" + "x" * 32,
@@ -112,3 +113,44 @@ async def test_an_answer_nobody_asked_for_is_refused(peers: Peers) -> None:
     assert reply["code"] == "unexpected_answer"
     await alice.send({"type": "ping"})
     await alice.wait_for(lambda m: m["type"] == "pong", since=since)
+
+
+def _token(sfu: EmbeddedSfuProcess, identity: str) -> str:
+    return issue_room_token(
+        api_key=sfu.api_key,
+        api_secret=sfu.api_secret,
+        room_id="r",
+        participant_id=identity,
+        participant_name=identity,
+        ttl=timedelta(minutes=5),
+    )
+
+
+async def test_a_client_that_never_answers_is_ended_and_the_room_goes_on(
+    tmp_path: Path,
+) -> None:
+    sfu = EmbeddedSfuProcess(log_dir=tmp_path, EMBEDDED_SFU_ANSWER_TIMEOUT_SECONDS="1.5")
+    sfu.start_and_wait()
+    try:
+        alice = SfuClient(sfu.ws_url, "r", _token(sfu, "alice"))
+        await alice.join()
+        await alice.publish({"camera": MovingVideoTrack()})
+        async with connect(sfu.ws_url) as mute_client:
+            await mute_client.send(
+                json.dumps({"type": "join", "room": "r", "token": _token(sfu, "bob")})
+            )
+            kinds = []
+            with pytest.raises(ConnectionClosedError):
+                async for raw in mute_client:  # never answers the offer that comes
+                    message = json.loads(raw)
+                    kinds.append(message["type"])
+                    if message["type"] == "error":
+                        assert message["code"] == "answer_timeout"
+                        assert message["fatal"] is True
+            assert "offer" in kinds and kinds[-1] == "error"
+            assert mute_client.close_code == 4000
+        left = await alice.wait_for(lambda m: m["type"] == "participant_left")
+        assert left["participant"] == "bob"
+        await alice.close()
+    finally:
+        sfu.stop()

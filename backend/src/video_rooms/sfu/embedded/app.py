@@ -26,6 +26,7 @@ def create_app(settings: EmbeddedSfuSettings) -> Starlette:
         api_key=settings.api_key,
         api_secret=settings.api_secret,
         ice_servers=settings.rtc_ice_servers(),
+        answer_timeout=settings.answer_timeout_seconds,
     )
 
     async def rtc(websocket: WebSocket) -> None:

@@ -28,13 +28,15 @@ from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 from aiortc.sdp import SessionDescription
 
 from video_rooms.sfu.embedded import aiortc_hooks
-from video_rooms.sfu.embedded.protocol import Json, ProtocolError, Source
+from video_rooms.sfu.embedded.protocol import Json, ProtocolError, Source, error
 from video_rooms.sfu.embedded.publication import SOURCE_KINDS, Publication
 from video_rooms.sfu.embedded.subscription import Subscription
 
 logger = logging.getLogger(__name__)
 
 CODEC_BY_KIND = {"audio": "audio/opus", "video": "video/VP8"}
+# Long enough for a slow browser to gather ICE candidates (it waits for gathering to complete).
+ANSWER_TIMEOUT = 15.0
 
 
 def _codec_preferences(kind: str) -> list[RTCRtpCodecCapability]:
@@ -63,6 +65,7 @@ class Peer:
         name: str,
         send: Callable[[Json], None],
         ice_servers: list[RTCIceServer],
+        answer_timeout: float = ANSWER_TIMEOUT,
     ) -> None:
         self.sid = "PA_" + secrets.token_hex(6)
         self.identity = identity
@@ -77,6 +80,8 @@ class Peer:
         self._transceivers: dict[str, RTCRtpTransceiver] = {}
         self._subscribe_lock = asyncio.Lock()
         self._offer_outstanding = False
+        self._answer_deadline: asyncio.TimerHandle | None = None
+        self.answer_timeout = answer_timeout
         self._renegotiate = False
         self._media_ready = False
         # Test hook (see admin.py): loss injected on everything forwarded to this peer.
@@ -233,6 +238,16 @@ class Peer:
                 }
         self._offer_outstanding = True
         self.send({"type": "offer", "sdp": pc.localDescription.sdp, "tracks": tracks})
+        self._answer_deadline = asyncio.get_running_loop().call_later(
+            self.answer_timeout, self._answer_overdue
+        )
+
+    def _answer_overdue(self) -> None:
+        # Without the answer no subscription of this peer can change again: end the session,
+        # the client reconnects (by rejoining) with a clean state.
+        if self._offer_outstanding and not self.closed:
+            message = f"no answer to the server's offer within {self.answer_timeout:.0f} s"
+            self.send(error("answer_timeout", message, fatal=True))
 
     async def accept_answer(self, sdp: str) -> None:
         async with self._subscribe_lock:
@@ -246,6 +261,8 @@ class Peer:
                     "bad_answer", f"the answer could not be applied: {exc}"
                 ) from exc
             self._offer_outstanding = False
+            if self._answer_deadline is not None:
+                self._answer_deadline.cancel()
             for pub_id, transceiver in self._transceivers.items():
                 subscription = self.subscriptions[pub_id]
                 if subscription.out is None and transceiver.mid is not None:
@@ -268,6 +285,8 @@ class Peer:
 
     async def close(self) -> None:
         self.closed = True
+        if self._answer_deadline is not None:
+            self._answer_deadline.cancel()
         async with self._subscribe_lock:
             for subscription in self.subscriptions.values():
                 subscription.publication.remove_subscription(self.sid)

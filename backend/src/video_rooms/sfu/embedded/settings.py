@@ -31,6 +31,8 @@ class EmbeddedSfuSettings(BaseSettings):
     ice_servers: str = ""
     max_participants: int = Field(default=16, ge=2, le=100)
     empty_timeout_seconds: int = Field(default=300, ge=10)
+    # How long a client may take to answer the server's offer before its session is ended.
+    answer_timeout_seconds: float = Field(default=15.0, gt=0)
     # Enables the downlink-loss admin endpoint used by tests; never in production.
     test_hooks: bool = False
     log_level: str = Field(

@@ -47,6 +47,7 @@ class SignallingConfig:
     api_key: str
     api_secret: str
     ice_servers: list[RTCIceServer]
+    answer_timeout: float
 
 
 class _Closing(Exception):
@@ -159,6 +160,7 @@ class Connection:
             name=claims.name,
             send=self.send,
             ice_servers=self._config.ice_servers,
+            answer_timeout=self._config.answer_timeout,
         )
         self.room = room
         self.send(
