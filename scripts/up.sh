@@ -92,12 +92,9 @@ wait_http backend "http://127.0.0.1:$BACKEND_PORT/api/health"
 
 say "starting nginx"
 mkdir -p "$RUN_DIR/nginx"
-sed -e "s|\${LISTEN_PORT}|$HTTP_PORT|g" \
-    -e "s|\${STATIC_ROOT}|$ROOT/frontend/dist|g" \
-    -e "s|\${BACKEND_UPSTREAM}|127.0.0.1:$BACKEND_PORT|g" \
-    -e "s|\${DEBUG_UPSTREAM}|127.0.0.1:$DEBUG_PORT|g" \
-    config/nginx.conf >"$RUN_DIR/nginx/nginx.conf"
-if grep -n '\${' "$RUN_DIR/nginx/nginx.conf" >&2; then die "config/nginx.conf has a placeholder up.sh does not fill"; fi
+LISTEN_PORT="$HTTP_PORT" STATIC_ROOT="$ROOT/frontend/dist" \
+  BACKEND_UPSTREAM="127.0.0.1:$BACKEND_PORT" DEBUG_UPSTREAM="127.0.0.1:$DEBUG_PORT" \
+  sh config/render.sh config/nginx.conf >"$RUN_DIR/nginx/nginx.conf"
 start nginx "$NGINX" -p "$RUN_DIR/nginx" -c "$RUN_DIR/nginx/nginx.conf" -e stderr -g 'daemon off;'
 wait_http nginx "http://127.0.0.1:$HTTP_PORT/"
 

@@ -16,20 +16,16 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from vr_testkit.livekit import LiveKitServer
-from vr_testkit.processes import REPO_ROOT, ManagedProcess, free_port
+from vr_testkit.processes import REPO_ROOT, ManagedProcess, free_port, render_config
 
 NGINX_TEMPLATE = REPO_ROOT / "config" / "nginx.conf"
 FRONTEND_DIST = REPO_ROOT / "frontend" / "dist"
 
 
 def render_nginx_conf(values: dict[str, str]) -> str:
-    """Fills the template's `${NAME}` placeholders, as scripts/up.sh does, and nothing else."""
-    text = NGINX_TEMPLATE.read_text()
-    for name, value in values.items():
-        text = text.replace("${" + name + "}", value)
-    if "${" in text:
-        raise AssertionError("config/nginx.conf has a placeholder the tests do not fill")
-    return text
+    """The template rendered by config/render.sh, as deployments render it (an unfilled
+    placeholder is an error there)."""
+    return render_config(NGINX_TEMPLATE, values)
 
 
 @dataclass
@@ -40,6 +36,7 @@ class Stack:
     http_port: int = field(default_factory=free_port)
     livekit: LiveKitServer | None = None
     backend_env: dict[str, str] = field(default_factory=dict)
+    debug_env: dict[str, str] = field(default_factory=dict)
     processes: list[ManagedProcess] = field(default_factory=list)
 
     @property
@@ -76,6 +73,7 @@ class Stack:
                 # Status changes within a second, so the SFU-down test need not wait long.
                 "DEBUG_MONITOR_INTERVAL_S": "1",
                 "DEBUG_MONITOR_TIMEOUT_S": "1",
+                **self.debug_env,
             },
         )
         debug.wait_http(self.debug_url + "/api/health", expect=200)
@@ -182,8 +180,11 @@ def frontend_dist() -> Path:
 @pytest.fixture(scope="module")
 def stack(frontend_dist: Path, request: pytest.FixtureRequest) -> Iterator[Stack]:
     """One app for the tests of a module (each test makes its own rooms). A module can set
-    BACKEND_ENV to run its backend with other settings."""
-    running = Stack(backend_env=getattr(request.module, "BACKEND_ENV", {}))
+    BACKEND_ENV (or DEBUG_ENV) to run its backend (or debug service) with other settings."""
+    running = Stack(
+        backend_env=getattr(request.module, "BACKEND_ENV", {}),
+        debug_env=getattr(request.module, "DEBUG_ENV", {}),
+    )
     try:
         running.start()
         yield running

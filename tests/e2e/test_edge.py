@@ -1,0 +1,105 @@
+"""What nginx (config/nginx.conf, rendered as deployments render it) adds at the edge:
+security headers, the room-creation rate limit, and a debug service closed to the public in
+production."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+import websockets
+from vr_testkit.processes import REPO_ROOT
+
+if TYPE_CHECKING:
+    from conftest import Stack
+
+OPERATOR_TOKEN = "operator-token-for-the-edge-tests-0123456789"
+# The debug service in production: reading, streaming and deleting need the operator token.
+DEBUG_ENV = {"APP_ENV": "production", "DEBUG_TOKEN": OPERATOR_TOKEN}
+
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+}
+
+
+def any_asset() -> str:
+    return "/assets/" + next(
+        p.name for p in Path(REPO_ROOT, "frontend", "dist", "assets").glob("*.js")
+    )
+
+
+@pytest.mark.parametrize("path", ["/", "/r/SomeRoomId00", "/logs", "asset", "/api/health"])
+def test_security_headers_on_every_kind_of_response(stack: Stack, path: str) -> None:
+    url = stack.url + (any_asset() if path == "asset" else path)
+    response = httpx.get(url)
+    assert response.status_code == 200
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers.get(name) == value, (path, name)
+    policy = response.headers["permissions-policy"]
+    assert "camera=(self)" in policy and "microphone=(self)" in policy
+    assert "geolocation=()" in policy
+
+
+def test_errors_carry_the_headers_too(stack: Stack) -> None:
+    response = httpx.get(stack.url + "/api/rooms/NoSuchRoom00")
+    assert response.status_code == 404
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_caching(stack: Stack) -> None:
+    assert "max-age=31536000" in httpx.get(stack.url + any_asset()).headers["cache-control"]
+    assert httpx.get(stack.url + "/").headers["cache-control"] == "no-cache"
+
+
+def test_room_creation_is_rate_limited_per_address(stack: Stack) -> None:
+    statuses = []
+    with httpx.Client(base_url=stack.url) as client:
+        for _ in range(40):
+            response = client.post("/api/rooms", json={"participant_name": "Flood"})
+            statuses.append(response.status_code)
+            if response.status_code == 429:
+                limited = response
+        # Reading rooms is not creating them: not counted, not limited (401 without a token).
+        assert client.get("/api/rooms").status_code == 401
+        # Other API calls go on while creation is limited.
+        assert client.get("/api/health").status_code == 200
+    assert statuses.count(201) >= 20  # the burst a person could plausibly need
+    assert 429 in statuses
+    assert limited.json()["error"]["code"] == "too_many_requests"
+    assert limited.headers["retry-after"] == "60"
+
+
+def test_debug_service_is_closed_without_the_operator_token(stack: Stack) -> None:
+    with httpx.Client(base_url=stack.url + "/debug") as client:
+        assert client.get("/api/health").status_code == 200
+        for method, path in [("GET", "/api/logs"), ("GET", "/api/stats"), ("DELETE", "/api/logs")]:
+            response = client.request(method, path)
+            assert response.status_code == 401, (method, path)
+            assert response.json()["error"]["code"] == "unauthorized"
+        wrong = client.get("/api/logs", headers={"Authorization": "Bearer not-the-token"})
+        assert wrong.status_code == 401
+        allowed = client.get("/api/logs", headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
+        assert allowed.status_code == 200
+        # Browsers still ship their lines (rate-limited) without any token.
+        entry = {"service": "browser", "level": "info", "message": "edge test line"}
+        assert client.post("/api/logs", json={"logs": [entry]}).status_code == 200
+
+
+def test_live_log_stream_is_closed_without_the_operator_token(stack: Stack) -> None:
+    ws_url = stack.url.replace("http://", "ws://") + "/debug/ws"
+
+    async def first_close_code() -> int | None:
+        try:
+            async with websockets.connect(ws_url) as socket, asyncio.timeout(5):
+                await socket.send('{"type": "subscribe", "filters": {}}')
+                while True:
+                    await socket.recv()
+        except websockets.ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else None
+
+    assert asyncio.run(first_close_code()) == 4401
