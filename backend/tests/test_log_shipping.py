@@ -150,8 +150,11 @@ def test_service_down_never_blocks_and_the_gap_is_reported_when_it_returns(
         assert handler.queued <= 1000
         dropped = handler.dropped
         assert 20_000 - 1000 - 200 <= dropped <= 20_000 - 1000
-        assert durations[-1] < 0.05  # no call waited on the network (timeouts are seconds)
-        assert p99_us < 1000
+        # No call waited on the network or on the full queue: a handler that did would wait a
+        # retry backoff (>= 50 ms) on nearly every call once the queue filled. The bounds leave
+        # room for the scheduler preempting this process on a shared machine (CI).
+        assert sum(d > 0.02 for d in durations) <= 20
+        assert p99_us < 10_000
 
         with DebugServiceProcess(tmp_path / "debug.db", port=port, log_dir=tmp_path) as service:
             wait_for(lambda: handler.dropped == 0)
@@ -230,4 +233,6 @@ async def test_request_latency_does_not_grow_with_the_service_down(
         dead.close()
     p95_up, p95_down = up[int(len(up) * 0.95)], down[int(len(down) * 0.95)]
     print(f"\nrequest p95, debug service up {p95_up * 1e3:.2f} ms, down {p95_down * 1e3:.2f} ms")
-    assert p95_down <= 2 * p95_up + 0.001
+    # Same app, same machine, one after the other: a dead debug service must not show up in
+    # request latency (the margin absorbs a shared machine's noise, not a network timeout).
+    assert p95_down <= 3 * p95_up + 0.002
