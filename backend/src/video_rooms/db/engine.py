@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import weakref
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+# One lock per SQLite engine, shared by every store that writes through it (see
+# `write_transaction`).
+_sqlite_write_locks: weakref.WeakKeyDictionary[AsyncEngine, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def is_sqlite(url: str) -> bool:
@@ -39,3 +50,23 @@ def create_engine(url: str) -> AsyncEngine:
         cursor.close()
 
     return engine
+
+
+@contextlib.asynccontextmanager
+async def write_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A write transaction. SQLite has one writer at a time; concurrent write transactions on
+    several pooled connections make it fall back to its busy handler, which sleeps in steps of
+    up to 100 ms. Queueing this process's writes on one lock per engine instead keeps every
+    write in the low milliseconds. PostgreSQL needs no such queue."""
+    if engine.dialect.name != "sqlite":
+        async with engine.begin() as conn:
+            yield conn
+        return
+    lock = _sqlite_write_locks.setdefault(engine, asyncio.Lock())
+    async with lock, engine.begin() as conn:
+        yield conn
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands timestamps back without their zone; every one was written in UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

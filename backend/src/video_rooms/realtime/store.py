@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from video_rooms.db.engine import as_utc, write_transaction
 from video_rooms.db.tables import chat_messages, rooms
 
 HISTORY_LIMIT = 200
@@ -42,27 +42,15 @@ class RoomState:
     closed: bool
 
 
-def _aware(value: datetime) -> datetime:
-    # SQLite returns timestamps without their zone; they were written in UTC.
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 class RealtimeStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        # SQLite has one writer; queueing our writes avoids its busy handler's sleeps.
-        self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         self._queued: list[tuple[dict[str, Any], asyncio.Future[int]]] = []
         self._committer: asyncio.Task[None] | None = None
 
-    @contextlib.asynccontextmanager
-    async def _write(self) -> AsyncIterator[AsyncConnection]:
-        if self._write_lock is None:
-            async with self._engine.begin() as conn:
-                yield conn
-            return
-        async with self._write_lock, self._engine.begin() as conn:
-            yield conn
+    def _write(self) -> contextlib.AbstractAsyncContextManager[AsyncConnection]:
+        # Shared with the rooms repository: one SQLite writer queue per engine.
+        return write_transaction(self._engine)
 
     async def room_with_history(self, room_id: str) -> tuple[RoomState | None, list[ChatMessage]]:
         """The room (None if unknown) and its last messages, oldest first, in one connection."""
@@ -78,7 +66,7 @@ class RealtimeStore:
             if row is None:
                 return None, []
             history = [
-                ChatMessage(m.id, m.participant_id, m.name, m.text, _aware(m.sent_at))
+                ChatMessage(m.id, m.participant_id, m.name, m.text, as_utc(m.sent_at))
                 for m in await conn.execute(history_query)
             ]
         history.reverse()

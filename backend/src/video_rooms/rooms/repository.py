@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -12,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from video_rooms.db.batch_insert import BatchInserter
+from video_rooms.db.engine import as_utc, write_transaction
 from video_rooms.db.tables import participants, rooms
 
 
@@ -39,10 +38,7 @@ def utcnow() -> datetime:
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    # SQLite hands timestamps back without a zone; they were written in UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+    return as_utc(value) if value is not None else None
 
 
 def _room(row: object) -> RoomRow:
@@ -71,20 +67,10 @@ def _participant(row: object) -> ParticipantRow:
 class RoomRepository:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        # SQLite has one writer at a time; concurrent write transactions from several pooled
-        # connections make it fall back to its busy handler, which sleeps in steps of up to
-        # 100 ms. Queueing writes here instead keeps every join in the low milliseconds.
-        self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         self._participant_inserts = BatchInserter(participants, self._write)
 
-    @contextlib.asynccontextmanager
-    async def _write(self) -> AsyncIterator[AsyncConnection]:
-        if self._write_lock is None:
-            async with self._engine.begin() as conn:
-                yield conn
-            return
-        async with self._write_lock, self._engine.begin() as conn:
-            yield conn
+    def _write(self) -> contextlib.AbstractAsyncContextManager[AsyncConnection]:
+        return write_transaction(self._engine)
 
     async def create_room_with_creator(
         self, room_id: str, creator_id: str, creator_name: str, max_participants: int
