@@ -1,5 +1,6 @@
-"""The whole app on loopback for browser tests: livekit-server, debug service, backend and
-nginx serving the built frontend with config/nginx.conf (as `make up` runs it)."""
+"""The whole app on loopback for browser tests: an SFU (livekit-server, or the embedded SFU
+process for `sfu_provider="embedded"`), debug service, backend and nginx serving the built
+frontend with config/nginx.conf (as `make up` runs it)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
+from vr_testkit.embedded_sfu import EmbeddedSfuProcess
 from vr_testkit.livekit import LiveKitServer
 from vr_testkit.processes import REPO_ROOT, ManagedProcess, free_port, render_config
 
@@ -35,6 +37,8 @@ class Stack:
     debug_port: int = field(default_factory=free_port)
     http_port: int = field(default_factory=free_port)
     livekit: LiveKitServer | None = None
+    sfu_provider: str = "livekit"
+    embedded_sfu: EmbeddedSfuProcess | None = None
     backend_env: dict[str, str] = field(default_factory=dict)
     debug_env: dict[str, str] = field(default_factory=dict)
     processes: list[ManagedProcess] = field(default_factory=list)
@@ -58,8 +62,25 @@ class Stack:
             webhook_urls=[f"{backend}/api/webhooks/livekit"],
             workdir=self.workdir / "livekit",
         )
-        self.livekit.workdir.mkdir(parents=True, exist_ok=True)
-        self.livekit.start()
+        sfu_health_url = self.livekit.http_url + "/"
+        sfu_env: dict[str, str] = {}
+        if self.sfu_provider == "embedded":
+            self.embedded_sfu = EmbeddedSfuProcess(
+                api_key=self.livekit.api_key,
+                api_secret=self.livekit.api_secret,
+                log_dir=self.workdir,
+            )
+            self.processes.append(self.embedded_sfu)
+            self.embedded_sfu.start_and_wait()
+            sfu_health_url = self.embedded_sfu.http_url + "/health"
+            sfu_env = {
+                "SFU_PROVIDER": "embedded",
+                "EMBEDDED_SFU_URL": self.embedded_sfu.http_url,
+                "EMBEDDED_SFU_PUBLIC_URL": self.embedded_sfu.ws_url,
+            }
+        else:
+            self.livekit.workdir.mkdir(parents=True, exist_ok=True)
+            self.livekit.start()
 
         debug = self._process(
             "debug-service",
@@ -68,7 +89,7 @@ class Stack:
                 "DEBUG_PORT": str(self.debug_port),
                 "DEBUG_DB_PATH": str(self.workdir / "debug.db"),
                 "BACKEND_URL": backend,
-                "SFU_HEALTH_URL": self.livekit.http_url + "/",
+                "SFU_HEALTH_URL": sfu_health_url,
                 "FRONTEND_URL": self.url,
                 # Status changes within a second, so the SFU-down test need not wait long.
                 "DEBUG_MONITOR_INTERVAL_S": "1",
@@ -90,6 +111,7 @@ class Stack:
                 "LIVEKIT_API_SECRET": self.livekit.api_secret,
                 "DEBUG_SERVICE_URL": self.debug_url,
                 "SFU_HEALTH_TTL_SECONDS": "0.5",
+                **sfu_env,
                 **self.backend_env,
             },
         )
@@ -184,6 +206,20 @@ def stack(frontend_dist: Path, request: pytest.FixtureRequest) -> Iterator[Stack
     running = Stack(
         backend_env=getattr(request.module, "BACKEND_ENV", {}),
         debug_env=getattr(request.module, "DEBUG_ENV", {}),
+    )
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module", params=["livekit", "embedded"])
+def provider_stack(frontend_dist: Path, request: pytest.FixtureRequest) -> Iterator[Stack]:
+    """The app on each SFU provider in turn: a module whose tests use this fixture (or alias
+    `stack` to it) runs them all once per provider."""
+    running = Stack(
+        sfu_provider=request.param, backend_env=getattr(request.module, "BACKEND_ENV", {})
     )
     try:
         running.start()

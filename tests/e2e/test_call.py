@@ -1,5 +1,6 @@
 """Two people in a call, each in their own browser context with a fake camera and microphone,
-through nginx, the real backend and a real livekit-server."""
+through nginx, the real backend and a real SFU: every test runs once on livekit-server and
+once on the embedded SFU process (the same browser scenario on both providers)."""
 
 from __future__ import annotations
 
@@ -107,6 +108,11 @@ def presented_frames(page: Page, name: str, source: str = "camera") -> tuple[flo
     first = float(video.evaluate(PRESENTED_FRAMES))
     time.sleep(1.0)
     return first, float(video.evaluate(PRESENTED_FRAMES))
+
+
+@pytest.fixture(scope="module")
+def stack(provider_stack: Stack) -> Stack:
+    return provider_stack
 
 
 @dataclass

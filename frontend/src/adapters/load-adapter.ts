@@ -11,6 +11,10 @@ const adapters: Record<string, () => Promise<AdapterFactory>> = {
     const { LiveKitAdapter } = await import('./livekit-adapter.ts');
     return (log) => new LiveKitAdapter(log);
   },
+  embedded: async () => {
+    const { EmbeddedAdapter } = await import('./embedded-adapter.ts');
+    return (log) => new EmbeddedAdapter(log);
+  },
 };
 
 const log: AdapterLog = (level, message, metadata) => {
