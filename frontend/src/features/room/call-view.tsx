@@ -3,24 +3,44 @@ import type { DisconnectReason, SfuAdapter } from '../../adapters/sfu-adapter.ts
 import { useElementSize } from '../../hooks/use-element-size.ts';
 import { useKeyboardShortcuts } from '../../hooks/use-keyboard-shortcuts.ts';
 import { useSfuRoom } from '../../hooks/use-sfu-room.ts';
+import { useRoomChannel } from '../../hooks/use-room-channel.ts';
 import { useStatsReporter } from '../../hooks/use-stats-reporter.ts';
 import { logger } from '../../services/debug-logger.ts';
+import type { StoredCredentials } from '../../services/session-store.ts';
+import { type SidePanel, ChannelControls } from './channel-controls.tsx';
+import { ChatPanel } from './chat-panel.tsx';
 import { ControlBar } from './control-bar.tsx';
+import { EndRoomDialog } from './end-room-dialog.tsx';
 import { gridLayout } from './grid-layout.ts';
 import { ParticipantTile } from './participant-tile.tsx';
+import { PeoplePanel } from './people-panel.tsx';
+import './room-panels.css';
 
 interface Props {
   adapter: SfuAdapter;
   roomId: string;
+  credentials: StoredCredentials;
   onLeave: () => void;
   onDisconnected: (reason: DisconnectReason) => void;
+  onHostEnded: () => void;
+  onTokenRenewed: (token: string) => void;
+  rejoinForToken: (name: string) => Promise<string>;
 }
 
 const screenShareSupported =
   'mediaDevices' in navigator && typeof navigator.mediaDevices.getDisplayMedia === 'function';
 
-export function CallView({ adapter, roomId, onLeave, onDisconnected }: Props) {
+export function CallView(props: Props) {
+  const { adapter, roomId, credentials, onLeave, onDisconnected, onHostEnded } = props;
   const room = useSfuRoom(adapter);
+  const { channel, state: live } = useRoomChannel({
+    roomId,
+    token: credentials.token,
+    onToken: props.onTokenRenewed,
+    refreshToken: () => props.rejoinForToken(credentials.participant_name),
+  });
+  const [panel, setPanel] = useState<SidePanel>(null);
+  const [confirmEnd, setConfirmEnd] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const gridRef = useRef<HTMLDivElement>(null);
   const size = useElementSize(gridRef);
@@ -34,6 +54,14 @@ export function CallView({ adapter, roomId, onLeave, onDisconnected }: Props) {
       onDisconnected(room.disconnectReason ?? 'lost');
     }
   }, [room.connectionState, room.disconnectReason, onDisconnected]);
+
+  useEffect(() => {
+    channel?.setChatOpen(panel === 'chat');
+  }, [channel, panel]);
+
+  useEffect(() => {
+    if (live.status === 'closed') onHostEnded();
+  }, [live.status, onHostEnded]);
 
   useEffect(() => {
     if (!notice) return;
@@ -81,7 +109,20 @@ export function CallView({ adapter, roomId, onLeave, onDisconnected }: Props) {
     );
   };
 
-  useKeyboardShortcuts({ m: toggleMic, v: toggleCamera });
+  const ownId = live.participantId ?? credentials.participant_id;
+  const raised = new Set(live.people.filter((person) => person.handRaised).map((person) => person.id));
+  const toggleHand = () => {
+    if (channel) run('change your hand', () => channel.setHand(!raised.has(ownId)));
+  };
+  const react = (emoji: string) => {
+    if (channel) run('send the reaction', () => channel.react(emoji));
+  };
+  const endRoom = () => {
+    setConfirmEnd(false);
+    if (channel) run('end the room', () => channel.endRoom());
+  };
+
+  useKeyboardShortcuts({ m: toggleMic, v: toggleCamera, h: toggleHand });
 
   const cameraTiles = room.participants.map((participant) => (
     <ParticipantTile
@@ -89,6 +130,8 @@ export function CallView({ adapter, roomId, onLeave, onDisconnected }: Props) {
       adapter={adapter}
       participant={participant}
       source="camera"
+      handRaised={raised.has(participant.id)}
+      reaction={live.reactions.findLast((shown) => shown.participantId === participant.id)}
     />
   ));
   const shape = gridLayout(room.participants.length, size.width, size.height);
@@ -119,7 +162,8 @@ export function CallView({ adapter, roomId, onLeave, onDisconnected }: Props) {
           {room.error}
         </div>
       )}
-      <div ref={gridRef} className="call-body">
+      <div className="call-body">
+        <div ref={gridRef} className="call-main">
         {sharer ? (
         <div className="stage">
           <div className="stage-main">
@@ -138,7 +182,35 @@ export function CallView({ adapter, roomId, onLeave, onDisconnected }: Props) {
           {cameraTiles}
         </div>
         )}
+        </div>
+        {panel === 'chat' && channel && (
+          <ChatPanel
+            messages={live.messages}
+            ownId={ownId}
+            onSend={(text) => channel.sendChat(text)}
+            onClose={() => {
+              setPanel(null);
+            }}
+          />
+        )}
+        {panel === 'people' && (
+          <PeoplePanel
+            people={live.people}
+            ownId={ownId}
+            onClose={() => {
+              setPanel(null);
+            }}
+          />
+        )}
       </div>
+      {confirmEnd && (
+        <EndRoomDialog
+          onConfirm={endRoom}
+          onCancel={() => {
+            setConfirmEnd(false);
+          }}
+        />
+      )}
       {notice && (
         <div className="toast" role="status">
           {notice}
@@ -154,7 +226,26 @@ export function CallView({ adapter, roomId, onLeave, onDisconnected }: Props) {
         onToggleScreen={toggleScreen}
         onCopyLink={copyLink}
         onLeave={onLeave}
-      />
+        onEndRoom={
+          live.isHost
+            ? () => {
+                setConfirmEnd(true);
+              }
+            : undefined
+        }
+      >
+        <ChannelControls
+          handRaised={raised.has(ownId)}
+          unread={live.unread}
+          peopleCount={live.people.length}
+          panel={panel}
+          onToggleHand={toggleHand}
+          onReact={react}
+          onTogglePanel={(which) => {
+            setPanel((open) => (open === which ? null : which));
+          }}
+        />
+      </ControlBar>
     </div>
   );
 }

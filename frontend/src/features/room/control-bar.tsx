@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { CameraIcon, LeaveIcon, LinkIcon, MicIcon, ScreenIcon } from '../../components/icons.tsx';
 
 interface Props {
@@ -10,6 +11,10 @@ interface Props {
   onToggleScreen: () => void;
   onCopyLink: () => void;
   onLeave: () => void;
+  /** Controls of the realtime channel (hand, reactions, chat, people). */
+  children?: ReactNode;
+  /** Only for the room's creator. */
+  onEndRoom?: (() => void) | undefined;
 }
 
 /** The call's controls. Toggles are real buttons with aria-pressed, named by what they control. */
@@ -51,6 +56,7 @@ export function ControlBar(props: Props) {
           <span className="control-label">{props.screenSharing ? 'Stop share' : 'Share'}</span>
         </button>
       )}
+      {props.children}
       <button type="button" aria-label="Copy invite link" onClick={props.onCopyLink}>
         <LinkIcon />
         <span className="control-label">Invite</span>
@@ -59,6 +65,11 @@ export function ControlBar(props: Props) {
         <LeaveIcon />
         <span className="control-label">Leave</span>
       </button>
+      {props.onEndRoom && (
+        <button type="button" className="danger" onClick={props.onEndRoom}>
+          End room for everyone
+        </button>
+      )}
     </nav>
   );
 }

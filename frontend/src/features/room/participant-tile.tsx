@@ -1,5 +1,7 @@
 import { useEffect, useRef } from 'react';
-import { MicIcon } from '../../components/icons.tsx';
+import { HandIcon, MicIcon } from '../../components/icons.tsx';
+import type { ShownReaction } from '../../services/room-channel.ts';
+import { reactionKind } from './reactions.ts';
 import type {
   ConnectionQuality,
   ParticipantView,
@@ -39,9 +41,22 @@ interface Props {
   adapter: SfuAdapter;
   participant: ParticipantView;
   source: VideoSource;
+  handRaised?: boolean;
+  reaction?: ShownReaction | undefined;
 }
 
-export function ParticipantTile({ adapter, participant, source }: Props) {
+function ReactionBubble({ reaction }: { reaction: ShownReaction }) {
+  const kind = reactionKind(reaction.emoji);
+  const label = kind?.label ?? reaction.emoji;
+  return (
+    <span className="tile-reaction" role="img" aria-label={`${reaction.name}: ${label}`}>
+      {kind ? <kind.Icon /> : reaction.emoji}
+      <span>{label}</span>
+    </span>
+  );
+}
+
+export function ParticipantTile({ adapter, participant, source, handRaised = false, reaction }: Props) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const showVideo = source === 'screen' ? participant.screenSharing : participant.cameraEnabled;
   const { id, videoRevision } = participant;
@@ -65,6 +80,7 @@ export function ParticipantTile({ adapter, participant, source }: Props) {
       data-mic={participant.micEnabled ? 'on' : 'off'}
       data-camera={participant.cameraEnabled ? 'on' : 'off'}
       data-speaking={participant.isSpeaking}
+      data-hand={handRaised}
       aria-label={source === 'screen' ? `${participant.name}'s screen` : label}
     >
       <video
@@ -80,7 +96,13 @@ export function ParticipantTile({ adapter, participant, source }: Props) {
           {initials(participant.name)}
         </div>
       )}
+      {source === 'camera' && reaction && <ReactionBubble key={reaction.key} reaction={reaction} />}
       <figcaption>
+        {source === 'camera' && handRaised && (
+          <span className="tile-hand" role="img" aria-label={`${participant.name} raised a hand`}>
+            <HandIcon />
+          </span>
+        )}
         <span className="tile-name">{source === 'screen' ? `${label} · screen` : label}</span>
         {source === 'camera' && !participant.micEnabled && (
           <span className="muted-icon" role="img" aria-label={`${participant.name} is muted`}>

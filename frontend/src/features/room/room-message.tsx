@@ -11,6 +11,7 @@ export type RoomMessageKind =
   | 'error'
   | 'left'
   | 'ended'
+  | 'host_ended'
   | 'lost';
 
 const texts: Record<RoomMessageKind, { title: string; body: string; retry: string | null }> = {
@@ -53,6 +54,11 @@ const texts: Record<RoomMessageKind, { title: string; body: string; retry: strin
   ended: {
     title: 'The call has ended',
     body: 'The room was closed or you were removed from it.',
+    retry: null,
+  },
+  host_ended: {
+    title: 'The host ended the room',
+    body: 'The person who created this room ended it for everyone.',
     retry: null,
   },
   lost: {

@@ -13,7 +13,8 @@ export function RoomPage() {
 }
 
 function RoomVisit({ roomId }: { roomId: string }) {
-  const { phase, join, leave, disconnected, retry } = useRoomSession(roomId);
+  const session = useRoomSession(roomId);
+  const { phase, join, retry } = session;
   const [storedName, setStoredName] = useStoredName();
 
   switch (phase.kind) {
@@ -40,8 +41,12 @@ function RoomVisit({ roomId }: { roomId: string }) {
         <CallView
           adapter={phase.adapter}
           roomId={roomId}
-          onLeave={leave}
-          onDisconnected={disconnected}
+          credentials={phase.credentials}
+          onLeave={session.leave}
+          onDisconnected={session.disconnected}
+          onHostEnded={session.hostEnded}
+          onTokenRenewed={session.tokenRenewed}
+          rejoinForToken={session.rejoinForToken}
         />
       );
     case 'message':

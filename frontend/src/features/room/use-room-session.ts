@@ -149,14 +149,30 @@ export function useRoomSession(roomId: string) {
   );
 
   const leave = useCallback(() => void end('left'), [end]);
+  // The SFU room is deleted only when the host ends the room (an empty room has nobody to tell).
   const disconnected = useCallback(
-    (reason: DisconnectReason) => void end(reason === 'lost' ? 'lost' : 'ended'),
+    (reason: DisconnectReason) =>
+      void end(reason === 'lost' ? 'lost' : reason === 'room_closed' ? 'host_ended' : 'ended'),
     [end],
+  );
+  const hostEnded = useCallback(() => void end('host_ended'), [end]);
+  /** A renewed room token (from the realtime channel) is the one to leave with. */
+  const tokenRenewed = useCallback((token: string) => {
+    if (active.current) active.current.token = token;
+  }, []);
+  /** The tab slept past its token's expiry: join again through the API for a fresh one. */
+  const rejoinForToken = useCallback(
+    async (name: string) => {
+      const fresh = await joinRoom(roomId, name);
+      tokenRenewed(fresh.token);
+      return fresh.token;
+    },
+    [roomId, tokenRenewed],
   );
   const retry = useCallback(() => {
     setPhase({ kind: 'checking' });
     setAttempt((n) => n + 1);
   }, []);
 
-  return { phase, join, leave, disconnected, retry };
+  return { phase, join, leave, disconnected, hostEnded, tokenRenewed, rejoinForToken, retry };
 }
