@@ -228,6 +228,17 @@ def provider_stack(frontend_dist: Path, request: pytest.FixtureRequest) -> Itera
         running.stop()
 
 
+@pytest.fixture(scope="module")
+def embedded_stack(frontend_dist: Path) -> Iterator[Stack]:
+    """The app on the embedded SFU only, for tests of what only it does."""
+    running = Stack(sfu_provider="embedded")
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:

@@ -1,7 +1,7 @@
 // SfuAdapter over the embedded SFU: plain RTCPeerConnections and the signalling of
 // docs/embedded-sfu.md. Reconnecting is a rejoin (the server has no ICE restart): new socket,
 // new peer connections, the same local tracks published again.
-import { type ByteSample, summarizeStats } from '../services/webrtc-stats.ts';
+import type { ByteSample } from '../services/webrtc-stats.ts';
 import {
   type Roster,
   bumpVideoRevisions,
@@ -15,13 +15,13 @@ import {
   upsertParticipant,
 } from './embedded-mapping.ts';
 import { RemoteAudio } from './embedded-audio.ts';
-import { Publisher, Subscriber } from './embedded-peers.ts';
-import { measureQuality } from './embedded-quality.ts';
+import { LocalMedia } from './embedded-local-media.ts';
+import { Publisher, Subscriber, changedParticipants } from './embedded-peers.ts';
+import { collectStats, measureQuality } from './embedded-stats.ts';
 import {
   EmbeddedSignalling,
   type ServerMessage,
   type SocketLike,
-  type Source,
 } from './embedded-signalling.ts';
 import type {
   AdapterLog,
@@ -54,7 +54,7 @@ export class EmbeddedAdapter implements SfuAdapter {
   private roster: Roster = emptyRoster;
   private session: Session | null = null;
   private options: ConnectOptions | null = null;
-  private readonly localTracks = new Map<Source, MediaStreamTrack>();
+  private readonly media = new LocalMedia(() => this.session);
   private readonly audio = new RemoteAudio(() => {
     this.update({ canPlayAudio: false });
   });
@@ -91,7 +91,10 @@ export class EmbeddedAdapter implements SfuAdapter {
       await this.open();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.log('error', 'could not connect to the embedded SFU', { url: options.url, error: message });
+      this.log('error', 'could not connect to the embedded SFU', {
+        url: options.url,
+        error: message,
+      });
       this.update({ connectionState: 'failed', error: message });
       throw error;
     }
@@ -107,62 +110,35 @@ export class EmbeddedAdapter implements SfuAdapter {
     this.session?.signalling.leave();
     this.closeSession();
     this.stopTimers();
-    for (const track of this.localTracks.values()) track.stop();
-    this.localTracks.clear();
+    this.media.stopAll();
     this.update({ connectionState: 'disconnected', disconnectReason: 'left' });
     return Promise.resolve();
   }
 
   setMicrophoneEnabled(enabled: boolean): Promise<void> {
-    return this.setSourceEnabled('microphone', enabled);
+    return this.media.setEnabled('microphone', enabled);
   }
 
   setCameraEnabled(enabled: boolean): Promise<void> {
-    return this.setSourceEnabled('camera', enabled);
+    return this.media.setEnabled('camera', enabled);
   }
 
-  async setScreenShareEnabled(enabled: boolean): Promise<void> {
-    const current = this.localTracks.get('screen');
-    if (!enabled) {
-      if (!current) return;
-      this.localTracks.delete('screen');
-      current.stop();
-      await this.session?.publisher.setTrack('screen', null);
-      return;
-    }
-    if (current) return;
-    const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
-    const [track] = stream.getVideoTracks();
-    if (!track) return;
-    // Stopping the share from the browser's own bar ends the track.
-    track.addEventListener('ended', () => {
-      if (this.localTracks.get('screen') === track) void this.setScreenShareEnabled(false);
-    });
-    this.localTracks.set('screen', track);
-    await this.session?.publisher.setTrack('screen', track);
+  setScreenShareEnabled(enabled: boolean): Promise<void> {
+    return this.media.setScreenShare(enabled);
   }
 
   async switchDevice(
     kind: 'audioinput' | 'videoinput' | 'audiooutput',
     deviceId: string,
   ): Promise<void> {
-    if (kind === 'audiooutput') {
-      await this.audio.setSink(deviceId);
-      return;
-    }
-    const source: Source = kind === 'audioinput' ? 'microphone' : 'camera';
-    const old = this.localTracks.get(source);
-    const track = await this.capture(source, deviceId);
-    track.enabled = old?.enabled ?? true;
-    this.localTracks.set(source, track);
-    old?.stop();
-    await this.session?.publisher.setTrack(source, track);
+    if (kind === 'audiooutput') await this.audio.setSink(deviceId);
+    else await this.media.switchDevice(kind === 'audioinput' ? 'microphone' : 'camera', deviceId);
   }
 
   attachVideo(participantId: string, source: VideoSource, element: HTMLVideoElement): () => void {
     const track =
       participantId === this.roster.localId
-        ? this.localTracks.get(source)
+        ? this.media.tracks.get(source)
         : this.session?.subscriber?.tracks().get(`${participantId}:${source}`)?.track;
     if (!track) return () => undefined;
     const stream = new MediaStream([track]);
@@ -185,26 +161,7 @@ export class EmbeddedAdapter implements SfuAdapter {
     const session = this.session;
     const localId = this.roster.localId;
     if (!session || !localId) return [];
-    const jobs: Promise<StreamStats | null>[] = [];
-    for (const { source, sender } of session.publisher.senders()) {
-      jobs.push(this.streamStats(sender.getStats(), localId, 'outbound', source, this.byteSamples));
-    }
-    for (const { ref, receiver } of session.subscriber?.tracks().values() ?? []) {
-      jobs.push(this.streamStats(receiver.getStats(), ref.participant, 'inbound', ref.source, this.byteSamples));
-    }
-    const results = await Promise.all(jobs);
-    return results.filter((stats): stats is StreamStats => stats !== null);
-  }
-
-  private async streamStats(
-    report: Promise<RTCStatsReport>,
-    participantId: string,
-    direction: 'inbound' | 'outbound',
-    source: string,
-    samples: Map<string, ByteSample>,
-  ): Promise<StreamStats | null> {
-    const figures = summarizeStats(await report, direction, samples);
-    return figures ? { participantId, direction, source, ...figures } : null;
+    return collectStats(localId, session.publisher, session.subscriber, this.byteSamples);
   }
 
   // -- session ---------------------------------------------------------------------------
@@ -241,49 +198,15 @@ export class EmbeddedAdapter implements SfuAdapter {
   }
 
   private async publishInitial(media: MediaOptions): Promise<void> {
-    const wanted: [Source, string | undefined][] = [];
-    if (media.microphone) wanted.push(['microphone', media.audioDeviceId]);
-    if (media.camera) wanted.push(['camera', media.videoDeviceId]);
-    const results = await Promise.allSettled(
-      wanted.map(async ([source, deviceId]) => {
-        this.localTracks.set(source, await this.capture(source, deviceId));
-      }),
-    );
-    const reasons = results
-      .filter((result) => result.status === 'rejected')
-      .map((result) => String(result.reason));
-    if (reasons.length > 0) {
-      this.log('warn', 'could not publish local media', { reasons });
-      this.update({ error: `Some of your devices could not be started: ${reasons.join('; ')}` });
-    }
-    this.rebuild();
-    await this.session?.publisher.setTracks(this.localTracks).catch((error: unknown) => {
+    try {
+      const reasons = await this.media.start(media);
+      if (reasons.length > 0) {
+        this.log('warn', 'could not publish local media', { reasons });
+        this.update({ error: `Some of your devices could not be started: ${reasons.join('; ')}` });
+      }
+    } catch (error) {
       this.log('error', 'publishing failed', { error: String(error) });
-    });
-  }
-
-  private async capture(source: Source, deviceId?: string): Promise<MediaStreamTrack> {
-    const constraints = deviceId ? { deviceId: { exact: deviceId } } : true;
-    const stream = await navigator.mediaDevices.getUserMedia(
-      source === 'microphone' ? { audio: constraints } : { video: constraints },
-    );
-    const [track] = stream.getTracks();
-    if (!track) throw new Error(`no ${source} track`);
-    return track;
-  }
-
-  private async setSourceEnabled(source: Source, enabled: boolean): Promise<void> {
-    const track = this.localTracks.get(source);
-    if (track) {
-      // Mute is announced, and the track sends silence / black: no renegotiation.
-      track.enabled = enabled;
-      this.session?.signalling.mute(source, !enabled);
-      return;
     }
-    if (!enabled) return;
-    const captured = await this.capture(source);
-    this.localTracks.set(source, captured);
-    await this.session?.publisher.setTrack(source, captured);
   }
 
   private onMessage(message: ServerMessage): void {
@@ -335,15 +258,9 @@ export class EmbeddedAdapter implements SfuAdapter {
       const answer = await session.subscriber.answer(sdp, refs);
       if (this.session !== session) return;
       session.signalling.answer(answer);
-      const received = session.subscriber.tracks();
-      const changed = new Set<string>();
-      for (const key of new Set([...before, ...received.keys()])) {
-        if (before.has(key) !== received.has(key)) changed.add(key.split(':')[0] ?? '');
-      }
-      const audio = new Map<string, MediaStreamTrack>();
-      for (const { ref, track } of received.values()) if (ref.kind === 'audio') audio.set(ref.track, track);
-      this.audio.sync(audio);
-      this.roster = bumpVideoRevisions(this.roster, changed);
+      const after = new Set(session.subscriber.tracks().keys());
+      this.audio.sync(session.subscriber.audioTracks());
+      this.roster = bumpVideoRevisions(this.roster, changedParticipants(before, after));
       this.rebuild();
     }).catch((error: unknown) => {
       this.log('error', 'could not apply the server offer', { error: String(error) });
@@ -387,7 +304,7 @@ export class EmbeddedAdapter implements SfuAdapter {
         this.rejoining = false;
         this.log('info', 'reconnected');
         this.update({ connectionState: 'connected' });
-        await this.session?.publisher.setTracks(this.localTracks);
+        await this.media.publishAll();
         return;
       } catch (error) {
         this.log('warn', 'rejoin failed', { error: String(error) });
@@ -438,7 +355,8 @@ export class EmbeddedAdapter implements SfuAdapter {
     const session = this.session;
     const localId = this.roster.localId;
     if (!session || !localId) return;
-    const quality = await measureQuality(localId, session.publisher, session.subscriber, this.qualitySamples);
+    const { publisher, subscriber } = session;
+    const quality = await measureQuality(localId, publisher, subscriber, this.qualitySamples);
     if (this.session !== session) return;
     const changed = [...quality].some(([id, value]) => this.roster.quality.get(id) !== value);
     if (!changed) return;

@@ -111,7 +111,10 @@ export function shouldRejoin(reason: string | null): boolean {
 }
 
 /** Loss in percent and round-trip time in ms to the bars the UI shows (thresholds as LiveKit's). */
-export function toQuality(lossPercent: number | null, roundTripMs: number | null): ConnectionQuality {
+export function toQuality(
+  lossPercent: number | null,
+  roundTripMs: number | null,
+): ConnectionQuality {
   if (lossPercent === null && roundTripMs === null) return 'unknown';
   const loss = lossPercent ?? 0;
   const rtt = roundTripMs ?? 0;

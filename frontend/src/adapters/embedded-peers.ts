@@ -104,6 +104,12 @@ export class Publisher {
   }
 }
 
+export interface ReceivedTrack {
+  ref: TrackRef;
+  track: MediaStreamTrack;
+  receiver: RTCRtpReceiver;
+}
+
 /** The others' media, on the subscribe connection the server offers to. */
 export class Subscriber {
   readonly pc: RTCPeerConnection;
@@ -123,8 +129,8 @@ export class Subscriber {
   }
 
   /** Every track we currently receive, by `participant:source`. */
-  tracks(): Map<string, { ref: TrackRef; track: MediaStreamTrack; receiver: RTCRtpReceiver }> {
-    const out = new Map<string, { ref: TrackRef; track: MediaStreamTrack; receiver: RTCRtpReceiver }>();
+  tracks(): Map<string, ReceivedTrack> {
+    const out = new Map<string, ReceivedTrack>();
     for (const transceiver of this.pc.getTransceivers()) {
       const ref = transceiver.mid === null ? undefined : this.refs[transceiver.mid];
       if (!ref) continue;
@@ -134,7 +140,25 @@ export class Subscriber {
     return out;
   }
 
+  /** Received audio tracks by track id. */
+  audioTracks(): Map<string, MediaStreamTrack> {
+    const audio = new Map<string, MediaStreamTrack>();
+    for (const { ref, track } of this.tracks().values()) {
+      if (ref.kind === 'audio') audio.set(ref.track, track);
+    }
+    return audio;
+  }
+
   close(): void {
     this.pc.close();
   }
+}
+
+/** Participants who gained or lost a received track between two `tracks()` key sets. */
+export function changedParticipants(before: Set<string>, after: Set<string>): Set<string> {
+  const changed = new Set<string>();
+  for (const key of new Set([...before, ...after])) {
+    if (before.has(key) !== after.has(key)) changed.add(key.split(':')[0] ?? '');
+  }
+  return changed;
 }

@@ -129,7 +129,8 @@ export class EmbeddedSignalling {
       };
       socket.onerror = () => undefined;
       socket.onclose = (event) => {
-        fail(new SignallingError('closed', `the media server closed the connection (${event.code})`));
+        const reason = `the media server closed the connection (${String(event.code)})`;
+        fail(new SignallingError('closed', reason));
       };
       socket.onmessage = (event) => {
         const message = parseServerMessage(event.data);

@@ -1,10 +1,10 @@
-// Connection quality for the embedded SFU, which (unlike LiveKit) does not send any: ours from
-// what the SFU reports back about our streams, each other participant's from what we receive
-// of theirs (loss and round-trip time in the browser's own stats).
+// Stream figures and connection quality for the embedded SFU, from the browser's own stats.
+// The SFU (unlike LiveKit) sends no quality: ours comes from what it reports back about our
+// streams, each other participant's from what we receive of theirs (loss and round-trip time).
 import { type ByteSample, type StreamFigures, summarizeStats } from '../services/webrtc-stats.ts';
 import { toQuality } from './embedded-mapping.ts';
 import type { Publisher, Subscriber } from './embedded-peers.ts';
-import type { ConnectionQuality } from './sfu-adapter.ts';
+import type { ConnectionQuality, StreamStats } from './sfu-adapter.ts';
 
 export function worstQuality(figures: (StreamFigures | null)[]): ConnectionQuality {
   const present = figures.filter((value) => value !== null);
@@ -33,4 +33,34 @@ export async function measureQuality(
   }
   for (const [id, figures] of byParticipant) quality.set(id, worstQuality(figures));
   return quality;
+}
+
+/** Every stream we send and receive, in the same shape as the LiveKit adapter reports. */
+export async function collectStats(
+  localId: string,
+  publisher: Publisher,
+  subscriber: Subscriber | null,
+  samples: Map<string, ByteSample>,
+): Promise<StreamStats[]> {
+  const streams = [
+    ...publisher.senders().map(({ source, sender }) => ({
+      participantId: localId,
+      direction: 'outbound' as const,
+      source,
+      report: sender.getStats(),
+    })),
+    ...[...(subscriber?.tracks().values() ?? [])].map(({ ref, receiver }) => ({
+      participantId: ref.participant,
+      direction: 'inbound' as const,
+      source: ref.source,
+      report: receiver.getStats(),
+    })),
+  ];
+  const results = await Promise.all(
+    streams.map(async ({ report, ...stream }) => {
+      const figures = summarizeStats(await report, stream.direction, samples);
+      return figures ? { ...stream, ...figures } : null;
+    }),
+  );
+  return results.filter((stats) => stats !== null);
 }

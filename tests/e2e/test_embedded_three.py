@@ -1,0 +1,195 @@
+"""Three people on the embedded SFU (real SFU process, backend, nginx and Chromium): each one
+decodes the other two and hears them, mute and screen share reach both others, the active
+speaker follows the only open microphone, and someone who leaves can rejoin."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.sync_api import Page, expect
+
+if TYPE_CHECKING:
+    from conftest import Stack
+
+# Inbound RTP streams of every live peer connection: (kind, packets received, frames decoded).
+INBOUND_STREAMS = """
+async () => {
+  const out = [];
+  for (const pc of window.__pcs) {
+    if (pc.connectionState === 'closed') continue;
+    (await pc.getStats()).forEach((s) => {
+      if (s.type !== 'inbound-rtp') return;
+      out.push([`${window.__pcs.indexOf(pc)}/${s.id}`, s.kind, s.packetsReceived || 0,
+                s.framesDecoded || 0]);
+    });
+  }
+  return out;
+}
+"""
+
+NAMES = ("Alice", "Bob", "Carol")
+
+# Chromium's fake microphone beeps briefly once a second: over the SFU's 0.3 s windows its mean
+# level stays below the speaking threshold. A steady tone (as continuous as speech) replaces
+# the microphone track; the camera stays Chromium's fake one.
+STEADY_TONE_MICROPHONE = """
+(() => {
+  const devices = navigator.mediaDevices;
+  const original = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = async (constraints) => {
+    const stream = await original(constraints);
+    if (!constraints || !constraints.audio) return stream;
+    const context = new AudioContext();
+    const tone = context.createOscillator();
+    const gain = context.createGain();
+    gain.gain.value = 0.3;
+    const sink = context.createMediaStreamDestination();
+    tone.connect(gain).connect(sink);
+    tone.start();
+    for (const track of stream.getAudioTracks()) { stream.removeTrack(track); track.stop(); }
+    stream.addTrack(sink.stream.getAudioTracks()[0]);
+    return stream;
+  };
+})();
+"""
+
+
+# The page helpers below are test_call.py's (pytest's importlib mode keeps modules apart).
+def tile(page: Page, name: str, source: str = "camera") -> str:
+    return f'[data-participant-name="{name}"][data-source="{source}"]'
+
+
+def create_room(page: Page, stack: Stack, name: str) -> str:
+    page.goto(stack.url + "/")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_role("button", name="Create room").click()
+    page.wait_for_url(re.compile(r"/r/[A-Za-z0-9_-]+$"))
+    return page.url.rsplit("/", 1)[1]
+
+
+def join(page: Page, name: str | None = None) -> None:
+    form = page.get_by_role("form", name="Join the call")
+    expect(form).to_be_visible()
+    if name is not None:
+        form.get_by_label("Your name").fill(name)
+    expect(page.locator(".preview video")).to_be_visible()
+    form.get_by_role("button", name="Join", exact=True).click()
+    expect(page.get_by_role("navigation", name="Call controls")).to_be_visible()
+
+
+def presented_frames(page: Page, name: str, source: str = "camera") -> tuple[float, float]:
+    video = page.locator(f"{tile(page, name, source)} video")
+    expect(video).to_be_visible()
+    page.wait_for_function("(v) => v.videoWidth > 0", arg=video.element_handle())
+    first = float(video.evaluate("(v) => v.getVideoPlaybackQuality().totalVideoFrames"))
+    page.wait_for_timeout(1000)
+    return first, float(video.evaluate("(v) => v.getVideoPlaybackQuality().totalVideoFrames"))
+
+
+@pytest.fixture
+def stack(embedded_stack: Stack) -> Stack:
+    return embedded_stack
+
+
+def streams_flowing(page: Page) -> dict[str, int]:
+    """How many inbound audio streams received packets, and video streams decoded frames,
+    over one second."""
+    before = {key: (packets, frames) for key, _, packets, frames in page.evaluate(INBOUND_STREAMS)}
+    page.wait_for_timeout(1000)
+    rising = {"audio": 0, "video": 0}
+    for key, kind, packets, frames in page.evaluate(INBOUND_STREAMS):
+        old_packets, old_frames = before.get(key, (0, 0))
+        if packets > old_packets and (kind == "audio" or frames > old_frames):
+            rising[kind] += 1
+    return rising
+
+
+def open_room(stack: Stack, new_page: Callable[[], Page]) -> dict[str, Page]:
+    pages = {name: new_page() for name in NAMES}
+    for page in pages.values():
+        page.add_init_script(STEADY_TONE_MICROPHONE)
+    room_id = create_room(pages["Alice"], stack, "Alice")
+    join(pages["Alice"])
+    for name in NAMES[1:]:
+        pages[name].goto(f"{stack.url}/r/{room_id}")
+        join(pages[name], name)
+    return pages
+
+
+def assert_sees_the_others(pages: dict[str, Page], viewer: str) -> None:
+    page = pages[viewer]
+    for other in NAMES:
+        if other == viewer:
+            continue
+        before, after = presented_frames(page, other)
+        assert after > before, f"{viewer}: {other}'s video is stuck at {before} frames"
+    deadline = time.monotonic() + 15
+    flowing = streams_flowing(page)
+    while flowing != {"audio": 2, "video": 2} and time.monotonic() < deadline:
+        flowing = streams_flowing(page)
+    print(f"\n{viewer}: inbound streams advancing {flowing}")
+    assert flowing == {"audio": 2, "video": 2}, f"{viewer} receives {flowing}"
+
+
+def test_three_people_see_hear_mute_share_speak_and_rejoin(
+    stack: Stack, new_page: Callable[[], Page]
+) -> None:
+    pages = open_room(stack, new_page)
+    for viewer in NAMES:
+        expect(pages[viewer].locator(".grid .tile")).to_have_count(3)
+        assert_sees_the_others(pages, viewer)
+
+    # Mute seen by both others.
+    pages["Alice"].get_by_role("button", name="Microphone").click()
+    for viewer in ("Bob", "Carol"):
+        expect(pages[viewer].locator(tile(pages[viewer], "Alice"))).to_have_attribute(
+            "data-mic", "off"
+        )
+
+    # Only Bob's microphone open: Bob is the active speaker for the others; then only Carol's.
+    pages["Carol"].get_by_role("button", name="Microphone").click()
+    alice_view = pages["Alice"]
+    expect(alice_view.locator(tile(alice_view, "Bob"))).to_have_attribute(
+        "data-speaking", "true", timeout=10_000
+    )
+    expect(alice_view.locator(tile(alice_view, "Carol"))).to_have_attribute(
+        "data-speaking", "false"
+    )
+    pages["Bob"].get_by_role("button", name="Microphone").click()
+    pages["Carol"].get_by_role("button", name="Microphone").click()
+    expect(alice_view.locator(tile(alice_view, "Carol"))).to_have_attribute(
+        "data-speaking", "true", timeout=10_000
+    )
+    expect(alice_view.locator(tile(alice_view, "Bob"))).to_have_attribute("data-speaking", "false")
+
+    # Screen share seen by both others, moving.
+    pages["Bob"].get_by_role("button", name="Share screen").click()
+    for viewer in ("Alice", "Carol"):
+        page = pages[viewer]
+        expect(page.locator(f".stage-main {tile(page, 'Bob', 'screen')}")).to_be_visible()
+        before, after = presented_frames(page, "Bob", "screen")
+        assert after > before, f"{viewer}: Bob's screen is stuck at {before} frames"
+    pages["Bob"].get_by_role("button", name="Share screen").click()
+    for viewer in ("Alice", "Carol"):
+        expect(pages[viewer].locator(".stage-main")).to_have_count(0)
+
+    # Every microphone on again, then Carol leaves: the others' grids shrink; she rejoins
+    # and everyone sees everyone again.
+    for name in ("Alice", "Bob"):
+        pages[name].get_by_role("button", name="Microphone").click()
+        expect(pages["Carol"].locator(tile(pages["Carol"], name))).to_have_attribute(
+            "data-mic", "on"
+        )
+    pages["Carol"].get_by_role("button", name="Leave").click()
+    expect(pages["Carol"].get_by_role("heading", name="You left the call")).to_be_visible()
+    for viewer in ("Alice", "Bob"):
+        expect(pages[viewer].locator(".grid .tile")).to_have_count(2)
+    pages["Carol"].get_by_role("button", name="Rejoin").click()
+    join(pages["Carol"])
+    for viewer in NAMES:
+        expect(pages[viewer].locator(".grid .tile")).to_have_count(3)
+        assert_sees_the_others(pages, viewer)
