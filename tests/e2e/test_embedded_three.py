@@ -193,3 +193,34 @@ def test_three_people_see_hear_mute_share_speak_and_rejoin(
     for viewer in NAMES:
         expect(pages[viewer].locator(".grid .tile")).to_have_count(3)
         assert_sees_the_others(pages, viewer)
+
+
+def test_a_crashed_sfu_is_rejoined_when_it_comes_back(
+    stack: Stack, new_page: Callable[[], Page]
+) -> None:
+    """The embedded SFU has no session resumption: after the media server drops everyone
+    (killed without a goodbye, as a crash or a network cut looks to the browser), each
+    browser says it is reconnecting, rejoins when the server is back, and media flows again."""
+    alice, bob = new_page(), new_page()
+    room_id = create_room(alice, stack, "Alice")
+    join(alice)
+    bob.goto(f"{stack.url}/r/{room_id}")
+    join(bob, "Bob")
+    before, after = presented_frames(bob, "Alice")
+    assert after > before
+
+    sfu = stack.embedded_sfu
+    assert sfu is not None
+    sfu.kill()
+    for page in (alice, bob):
+        expect(page.get_by_role("status").filter(has_text="Reconnecting")).to_be_visible()
+    started = time.monotonic()
+    sfu.start_and_wait()
+    for page, other in ((alice, "Bob"), (bob, "Alice")):
+        expect(page.get_by_role("status").filter(has_text="Reconnecting")).to_have_count(
+            0, timeout=20_000
+        )
+        before, after = presented_frames(page, other)
+        assert after > before, f"{other}'s video is stuck at {before} frames after the rejoin"
+    print(f"\nSFU restarted; both see each other again after {time.monotonic() - started:.1f} s")
+    expect(alice.locator(".grid .tile")).to_have_count(2)

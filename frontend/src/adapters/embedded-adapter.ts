@@ -193,7 +193,7 @@ export class EmbeddedAdapter implements SfuAdapter {
     };
     this.watchPeer(this.session.publisher.pc);
     this.lastPong = Date.now();
-    this.roster = rosterFromJoined(joined.participant, joined.participants);
+    this.roster = rosterFromJoined(joined.participant, joined.participants, this.roster);
     this.rebuild();
   }
 

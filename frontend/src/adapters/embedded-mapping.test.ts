@@ -53,6 +53,12 @@ describe('embedded mapping', () => {
     expect(toParticipantViews(roster)[1]?.videoRevision).toBe(2);
   });
 
+  it('keeps revisions rising across a rejoin', () => {
+    const before = rosterFromJoined(person('me', 'a'), [person('b', 'b', [camera])]);
+    const after = rosterFromJoined(person('me', 'a'), [person('b', 'b', [camera])], before);
+    expect(toParticipantViews(after).map((view) => view.videoRevision)).toEqual([1, 1]);
+  });
+
   it('drops a participant who left, from the speakers too', () => {
     let roster = rosterFromJoined(person('me', 'a'), [person('b', 'b')]);
     roster = { ...roster, speakers: new Set(['b']) };

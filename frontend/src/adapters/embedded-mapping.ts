@@ -31,10 +31,19 @@ function videoKey(participant: WireParticipant): string {
     .join(',');
 }
 
-export function rosterFromJoined(local: WireParticipant, others: WireParticipant[]): Roster {
+/** A new session's roster; after a rejoin, revisions keep rising (tiles must re-attach). */
+export function rosterFromJoined(
+  local: WireParticipant,
+  others: WireParticipant[],
+  previous: Roster = emptyRoster,
+): Roster {
   const entries = new Map<string, RosterEntry>();
   for (const participant of [local, ...others]) {
-    entries.set(participant.id, { participant, videoRevision: 0 });
+    const before = previous.entries.get(participant.id);
+    entries.set(participant.id, {
+      participant,
+      videoRevision: before ? before.videoRevision + 1 : 0,
+    });
   }
   return { ...emptyRoster, localId: local.id, entries };
 }
