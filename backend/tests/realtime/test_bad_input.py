@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import random
+import socket
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
@@ -16,7 +17,11 @@ from video_rooms.settings import Settings
 from video_rooms.tokens import issue_room_token
 from vr_testkit.api import create_room
 from vr_testkit.livekit import LiveKitServer
+from websockets.client import ClientProtocol
 from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.frames import Frame
+from websockets.protocol import State
+from websockets.uri import parse_uri
 
 from .conftest import LiveServer
 from .phx import PhxClient
@@ -269,3 +274,67 @@ async def test_fuzzing_leaves_a_serving_server_with_nothing_leaked(server: LiveS
     client, topic, join_ref = await _joined(server)
     assert (await client.push(join_ref, topic, "chat", {"text": "alive"}))["status"] == "ok"
     await client.close()
+
+
+async def test_a_client_that_stops_reading_is_disconnected(
+    serve: Serve, make_settings: Callable[..., Settings], livekit: LiveKitServer, sqlite_url: str
+) -> None:
+    settings = make_settings(
+        livekit,
+        sqlite_url,
+        realtime_max_pending_frames=20,
+        realtime_rate_per_second=10_000,
+        realtime_rate_burst=10_000,
+    )
+    async with serve(settings) as server:
+        talker, topic, join_ref = await _joined(server)
+        room_id = topic.removeprefix("room:")
+        async with server.http() as http:
+            guest = await http.post(f"/api/rooms/{room_id}/join", json={"participant_name": "Z"})
+        talker_conn = set(server.realtime.connections)
+        # A tiny receive buffer, and never a read: the server's queue for it has to grow.
+        sleeper = await _never_reading_member(server, topic, guest.json()["token"])
+        (sleeper_conn,) = server.realtime.connections - talker_conn
+
+        try:
+            async with asyncio.timeout(30):
+                while sleeper_conn in server.realtime.connections:
+                    refs = [
+                        await talker.send(join_ref, topic, "chat", {"text": "y" * 2000})
+                        for _ in range(50)
+                    ]
+                    for ref in refs:
+                        assert (await talker.reply(ref))["status"] == "ok"
+                    talker.inbox.clear()
+        finally:
+            sleeper.close()
+        assert sleeper_conn.close_request == (1013, "client is not reading its messages")
+        # The talker is still served; the sleeper's presence is gone.
+        assert (await talker.push(join_ref, topic, "chat", {"text": "still on"}))["status"] == "ok"
+        state = await server.realtime.presence.state(topic)
+        assert guest.json()["participant_id"] not in state and len(state) == 1
+        await talker.close()
+
+
+async def _never_reading_member(server: LiveServer, topic: str, token: str) -> socket.socket:
+    """A raw socket that completes the handshake and a join, then never reads again."""
+    loop = asyncio.get_running_loop()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.setblocking(False)
+    await loop.sock_connect(sock, ("127.0.0.1", int(server.url.rsplit(":", 1)[1])))
+    protocol = ClientProtocol(parse_uri(server.url.replace("http", "ws") + "/ws/websocket"))
+    protocol.send_request(protocol.connect())
+    await loop.sock_sendall(sock, b"".join(protocol.data_to_send()))
+    while protocol.state is not State.OPEN:
+        protocol.receive_data(await loop.sock_recv(sock, 4096))
+        assert protocol.handshake_exc is None
+    protocol.send_text(json.dumps(["1", "1", topic, "phx_join", {"token": token}]).encode())
+    await loop.sock_sendall(sock, b"".join(protocol.data_to_send()))
+    async with asyncio.timeout(5):
+        while not any(
+            isinstance(event, Frame) and json.loads(event.data)[3] == "phx_reply"
+            for event in protocol.events_received()
+        ):
+            protocol.receive_data(await loop.sock_recv(sock, 4096))
+    return sock

@@ -32,6 +32,9 @@ CLOSE_TOO_BIG = 1009
 CLOSE_SLOW_CONSUMER = 1013
 CLOSE_HEARTBEAT_TIMEOUT = 4000
 
+# How long a close frame may take to go out before the socket is abandoned.
+CLOSE_GRACE_SECONDS = 5.0
+
 
 class Connection:
     # Ten thousand of these live at once on one process (see `make bench`): no per-instance
@@ -40,8 +43,11 @@ class Connection:
         "_close_request",
         "_max_pending",
         "_pending",
+        "_reader",
         "_tasks",
+        "_watchdog",
         "_writer",
+        "aborted",
         "bucket",
         "channels",
         "closed",
@@ -59,7 +65,15 @@ class Connection:
         self._writer: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._close_request: tuple[int, str] | None = None
+        self._reader: asyncio.Task[Any] | None = None
+        self._watchdog: asyncio.Task[None] | None = None
         self.closed = False
+        # Set when the server gave up on a close handshake and cancelled the reading task.
+        self.aborted = False
+
+    def attach_reader(self, task: asyncio.Task[Any] | None) -> None:
+        """The task that reads this socket, cancelled if the socket must be abandoned."""
+        self._reader = task
 
     def send(self, frame: str) -> None:
         if self.closed or self._close_request is not None:
@@ -73,11 +87,17 @@ class Connection:
         self._pending.append(frame)
         self._ensure_writer()
 
+    @property
+    def close_request(self) -> tuple[int, str] | None:
+        """The code and reason this socket is being (or was) closed with by the server."""
+        return self._close_request
+
     def request_close(self, code: int, reason: str) -> None:
         """Close after the frames already queued (from any task; the reader then sees the end)."""
         if self._close_request is None and not self.closed:
             self._close_request = (code, reason)
             self._ensure_writer()
+            self._watchdog = asyncio.create_task(self._abandon_if_stuck())
 
     def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         """Run work that a synchronous callback cannot await; awaited when the socket ends."""
@@ -104,6 +124,8 @@ class Connection:
     async def shutdown(self) -> None:
         """The socket is gone: stop writing and let every channel clean up."""
         self.closed = True
+        if self._watchdog is not None and self._watchdog is not asyncio.current_task():
+            self._watchdog.cancel()
         await self._stop_writer()
         # Spawned work is channel cleanup (presence, subscriptions): it must finish.
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -144,5 +166,20 @@ class Connection:
         if self.closed:
             return
         self.closed = True
+        # Sending waits while the client's buffers are full; a client that never reads would
+        # hold this (and its socket task) forever.
         with contextlib.suppress(Exception):
-            await self.websocket.close(code, reason)
+            async with asyncio.timeout(CLOSE_GRACE_SECONDS):
+                await self.websocket.close(code, reason)
+
+    async def _abandon_if_stuck(self) -> None:
+        """A close that could not be sent in time (the client reads nothing, so even the close
+        frame cannot go out): stop reading it, which frees its channels and presence."""
+        await asyncio.sleep(CLOSE_GRACE_SECONDS)
+        if self._reader is None or self._reader.done():
+            return
+        logger.info("abandoning a socket that does not read", extra={"code": self._close_request})
+        self.aborted = True
+        self.closed = True
+        await self._stop_writer()
+        self._reader.cancel()

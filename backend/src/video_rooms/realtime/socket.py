@@ -49,8 +49,14 @@ async def phoenix_socket(websocket: WebSocket) -> None:
         limits.max_pending_frames,
     )
     realtime.connections.add(conn)
+    reader = asyncio.current_task()
+    conn.attach_reader(reader)
     try:
         await _serve(realtime, conn)
+    except asyncio.CancelledError:
+        if not conn.aborted or reader is None:
+            raise
+        reader.uncancel()  # our own cancellation (a stuck client), not the server's
     finally:
         realtime.connections.discard(conn)
         await conn.shutdown()
