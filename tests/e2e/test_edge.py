@@ -4,14 +4,14 @@ production."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-import websockets
 from vr_testkit.processes import REPO_ROOT
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
 if TYPE_CHECKING:
     from conftest import Stack
@@ -93,13 +93,14 @@ def test_debug_service_is_closed_without_the_operator_token(stack: Stack) -> Non
 def test_live_log_stream_is_closed_without_the_operator_token(stack: Stack) -> None:
     ws_url = stack.url.replace("http://", "ws://") + "/debug/ws"
 
-    async def first_close_code() -> int | None:
-        try:
-            async with websockets.connect(ws_url) as socket, asyncio.timeout(5):
-                await socket.send('{"type": "subscribe", "filters": {}}')
-                while True:
-                    await socket.recv()
-        except websockets.ConnectionClosed as closed:
-            return closed.rcvd.code if closed.rcvd else None
-
-    assert asyncio.run(first_close_code()) == 4401
+    # The sync client: Playwright's sync API keeps an event loop running in this thread, so
+    # asyncio.run() is not available once a browser test has run in the session.
+    code = None
+    try:
+        with connect(ws_url, open_timeout=5) as socket:
+            socket.send('{"type": "subscribe", "filters": {}}')
+            while True:
+                socket.recv(timeout=5)
+    except ConnectionClosed as closed:
+        code = closed.rcvd.code if closed.rcvd else None
+    assert code == 4401
