@@ -48,6 +48,11 @@ def main() -> None:
         log_config=None,
         access_log=False,
         proxy_headers=True,
+        # Realtime sockets: chat frames are small, and per-message compression costs each
+        # socket ~80 KiB of zlib state (measured with bench/channels.py --deflate); oversized
+        # frames are refused before they are buffered.
+        ws_per_message_deflate=False,
+        ws_max_size=settings.realtime_max_frame_bytes,
     )
 
 
