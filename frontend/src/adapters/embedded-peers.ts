@@ -67,10 +67,14 @@ export class Publisher {
 
   /** Publishes several tracks with one offer (the first publish, or after a rejoin). */
   setTracks(tracks: ReadonlyMap<Source, MediaStreamTrack>): Promise<void> {
+    let added = false;
     for (const [source, track] of tracks) {
+      // A source published meanwhile (a screen share started during the first publish) stays.
+      if (this.transceivers.has(source)) continue;
       this.transceivers.set(source, this.pc.addTransceiver(track, { direction: 'sendonly' }));
+      added = true;
     }
-    return tracks.size > 0 ? this.negotiate() : Promise.resolve();
+    return added ? this.negotiate() : Promise.resolve();
   }
 
   senders(): { source: Source; sender: RTCRtpSender }[] {
