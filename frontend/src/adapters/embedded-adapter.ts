@@ -200,6 +200,8 @@ export class EmbeddedAdapter implements SfuAdapter {
   private async publishInitial(media: MediaOptions): Promise<void> {
     try {
       const reasons = await this.media.start(media);
+      // Left before the devices started: release them (the camera light goes off).
+      if (this.isEnded()) this.media.stopAll();
       if (reasons.length > 0) {
         this.log('warn', 'could not publish local media', { reasons });
         this.update({ error: `Some of your devices could not be started: ${reasons.join('; ')}` });
@@ -302,6 +304,12 @@ export class EmbeddedAdapter implements SfuAdapter {
       try {
         await this.open();
         this.rejoining = false;
+        if (this.isEnded()) {
+          // The user left while the rejoin was under way.
+          this.session?.signalling.leave();
+          this.closeSession();
+          return;
+        }
         this.log('info', 'reconnected');
         this.update({ connectionState: 'connected' });
         await this.media.publishAll();
