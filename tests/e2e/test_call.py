@@ -147,6 +147,11 @@ def test_each_sees_and_hears_the_other(call: Call) -> None:
         assert packets[1] > packets[0] > 0, f"inbound audio packets not rising: {packets}"
         energy = viewer.evaluate(INBOUND)["audioEnergy"]
         assert energy > 0, "the fake microphone's beep never arrived: audio energy is 0"
+        print(
+            f"\n{other} as received: presented frames {before:.0f} -> {after:.0f} in 1 s,"
+            f" decoded {decoded[0]:.0f} -> {decoded[1]:.0f}, audio packets"
+            f" {packets[0]:.0f} -> {packets[1]:.0f}, audio energy {energy:.2f}"
+        )
     print(f"\nBob: join click -> first frame of Alice: {call.first_frame_ms:.0f} ms")
     assert call.first_frame_ms < 5000
 
