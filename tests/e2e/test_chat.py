@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import pytest
 from playwright.sync_api import Page, expect
 from vr_testkit.processes import REPO_ROOT
 
@@ -16,6 +17,13 @@ if TYPE_CHECKING:
     from conftest import Stack
 
 ARTIFACTS = REPO_ROOT / "test-results" / "e2e"
+
+
+@pytest.fixture(scope="module")
+def stack(provider_stack: Stack) -> Stack:
+    """Chat goes through the backend, not the SFU, but ending the room touches both: run the
+    test on LiveKit and on the embedded SFU."""
+    return provider_stack
 
 
 def camera_tile(page: Page, name: str) -> str:
@@ -31,9 +39,9 @@ def join(page: Page, name: str | None = None) -> None:
     expect(page.get_by_role("navigation", name="Call controls")).to_be_visible()
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, stack: Stack, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"test_chat-{name}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"test_chat-{stack.sfu_provider}-{name}.png"))
 
 
 def timed(what: str, check: Callable[[], None], timings: dict[str, float]) -> None:
@@ -79,7 +87,7 @@ def test_two_people_chat_raise_hands_react_and_the_host_ends_the_room(
     chat.get_by_role("textbox", name="Message").fill("Second line\nwith a newline")
     chat.get_by_role("button", name="Send").click()
     expect(bob.get_by_test_id("unread-count")).to_have_text("2")
-    shot(bob, "unread-badge")
+    shot(bob, stack, "unread-badge")
     bob.get_by_role("button", name="Chat, 2 unread").click()
     bob_chat = bob.get_by_role("complementary", name="Chat")
     expect(bob_chat.locator(".chat-text")).to_have_text(
@@ -114,14 +122,14 @@ def test_two_people_chat_raise_hands_react_and_the_host_ends_the_room(
     expect(people.get_by_role("listitem").first).to_contain_text("Bob")
     expect(people.get_by_role("img", name="Bob raised a hand")).to_be_visible()
     expect(people.get_by_role("img", name="Alice raised a hand")).to_have_count(0)
-    shot(alice, "hand-raised")
+    shot(alice, stack, "hand-raised")
 
     # A reaction shows on the sender's tile, for the other, then goes away.
     bob.get_by_role("button", name="Reactions").click()
     bob.get_by_role("group", name="Send a reaction").get_by_role("button", name="Thumbs up").click()
     reaction = bob_tile.get_by_role("img", name="Bob: Thumbs up")
     timed("reaction: click in B -> tile in A", lambda: expect(reaction).to_be_visible(), timings)
-    shot(alice, "reaction")
+    shot(alice, stack, "reaction")
     expect(reaction).to_have_count(0, timeout=8000)
 
     # Bob lowers his hand with the H shortcut.
@@ -144,7 +152,7 @@ def test_two_people_chat_raise_hands_react_and_the_host_ends_the_room(
     box = bob_chat.get_by_role("textbox", name="Message").bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert box["y"] + box["height"] <= 844
-    shot(bob, "history-after-reload-phone")
+    shot(bob, stack, "history-after-reload-phone")
 
     # The host ends the room: a confirmation, then everyone gets the page that says so.
     alice.get_by_role("button", name="End room for everyone").click()
@@ -155,7 +163,7 @@ def test_two_people_chat_raise_hands_react_and_the_host_ends_the_room(
     expect(bob.get_by_role("heading", name="The host ended the room")).to_be_visible()
     timings["end room: click in A -> page in B"] = (time.monotonic() - started) * 1000
     expect(alice.get_by_role("heading", name="The host ended the room")).to_be_visible()
-    shot(bob, "host-ended")
-    print()
+    shot(bob, stack, "host-ended")
+    print(f"\n{stack.sfu_provider}:")
     for what, ms in timings.items():
         print(f"{what}: {ms:.0f} ms")
