@@ -148,6 +148,10 @@ def test_three_people_see_hear_mute_share_speak_and_rejoin(
         expect(pages[viewer].locator(".grid .tile")).to_have_count(3)
         assert_sees_the_others(pages, viewer)
 
+    # Connection quality from the browser's own stats (the SFU sends none): loopback is clean.
+    quality = pages["Alice"].get_by_role("img", name=re.compile(r"^Connection (excellent|good)$"))
+    expect(quality).to_have_count(3, timeout=10_000)
+
     # Mute seen by both others.
     pages["Alice"].get_by_role("button", name="Microphone").click()
     for viewer in ("Bob", "Carol"):
