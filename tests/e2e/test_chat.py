@@ -162,7 +162,7 @@ def test_two_people_chat_raise_hands_react_and_the_host_ends_the_room(
     dialog.get_by_role("button", name="End room").click()
     expect(bob.get_by_role("heading", name="The host ended the room")).to_be_visible()
     timings["end room: click in A -> page in B"] = (time.monotonic() - started) * 1000
-    expect(alice.get_by_role("heading", name="The host ended the room")).to_be_visible()
+    expect(alice.get_by_role("heading", name="You ended the room")).to_be_visible()
     shot(bob, stack, "host-ended")
     print(f"\n{stack.sfu_provider}:")
     for what, ms in timings.items():

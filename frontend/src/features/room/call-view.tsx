@@ -22,7 +22,8 @@ interface Props {
   credentials: StoredCredentials;
   onLeave: () => void;
   onDisconnected: (reason: DisconnectReason) => void;
-  onHostEnded: () => void;
+  /** The host ended the room; `byMe` when this tab is the host that did. */
+  onHostEnded: (byMe: boolean) => void;
   onTokenRenewed: (token: string) => void;
   rejoinForToken: (name: string) => Promise<string>;
 }
@@ -43,6 +44,8 @@ export function CallView(props: Props) {
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const gridRef = useRef<HTMLDivElement>(null);
+  // The SFU may drop this tab before the channel's room:closed arrives: remember who ended it.
+  const endedByMe = useRef(false);
   const size = useElementSize(gridRef);
   const local = room.participants.find((participant) => participant.isLocal);
   const sharer = room.participants.find((participant) => participant.screenSharing);
@@ -50,17 +53,17 @@ export function CallView(props: Props) {
   useStatsReporter(adapter, room.connectionState === 'connected');
 
   useEffect(() => {
-    if (room.connectionState === 'disconnected' && room.disconnectReason !== 'left') {
-      onDisconnected(room.disconnectReason ?? 'lost');
-    }
-  }, [room.connectionState, room.disconnectReason, onDisconnected]);
+    if (room.connectionState !== 'disconnected' || room.disconnectReason === 'left') return;
+    if (room.disconnectReason === 'room_closed' && endedByMe.current) onHostEnded(true);
+    else onDisconnected(room.disconnectReason ?? 'lost');
+  }, [room.connectionState, room.disconnectReason, onDisconnected, onHostEnded]);
 
   useEffect(() => {
     channel?.setChatOpen(panel === 'chat');
   }, [channel, panel]);
 
   useEffect(() => {
-    if (live.status === 'closed') onHostEnded();
+    if (live.status === 'closed') onHostEnded(endedByMe.current);
   }, [live.status, onHostEnded]);
 
   useEffect(() => {
@@ -119,7 +122,14 @@ export function CallView(props: Props) {
   };
   const endRoom = () => {
     setConfirmEnd(false);
-    if (channel) run('end the room', () => channel.endRoom());
+    endedByMe.current = true;
+    if (!channel) return;
+    run('end the room', () =>
+      channel.endRoom().catch((error: unknown) => {
+        endedByMe.current = false;
+        throw error;
+      }),
+    );
   };
 
   useKeyboardShortcuts({ m: toggleMic, v: toggleCamera, h: toggleHand });

@@ -12,6 +12,7 @@ export type RoomMessageKind =
   | 'left'
   | 'ended'
   | 'host_ended'
+  | 'you_ended'
   | 'lost';
 
 const texts: Record<RoomMessageKind, { title: string; body: string; retry: string | null }> = {
@@ -59,6 +60,11 @@ const texts: Record<RoomMessageKind, { title: string; body: string; retry: strin
   host_ended: {
     title: 'The host ended the room',
     body: 'The person who created this room ended it for everyone.',
+    retry: null,
+  },
+  you_ended: {
+    title: 'You ended the room',
+    body: 'Everyone was disconnected and the link no longer works.',
     retry: null,
   },
   lost: {

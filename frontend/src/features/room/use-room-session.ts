@@ -155,7 +155,10 @@ export function useRoomSession(roomId: string) {
       void end(reason === 'lost' ? 'lost' : reason === 'room_closed' ? 'host_ended' : 'ended'),
     [end],
   );
-  const hostEnded = useCallback(() => void end('host_ended'), [end]);
+  const hostEnded = useCallback(
+    (byMe: boolean) => void end(byMe ? 'you_ended' : 'host_ended'),
+    [end],
+  );
   /** A renewed room token (from the realtime channel) is the one to leave with. */
   const tokenRenewed = useCallback((token: string) => {
     if (active.current) active.current.token = token;
