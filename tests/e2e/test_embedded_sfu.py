@@ -269,6 +269,22 @@ def test_three_percent_downlink_loss_is_repaired_by_nack_and_rtx(
     assert end["nacks"] > start["nacks"]
     assert after > before, "Alice's video froze under 3 % loss"
 
+    # The adapter's getStats reached the debug service in the same shape as LiveKit's
+    # (every 5 s; a bitrate needs two reports of the same stream).
+    wanted = ("inbound", "video", "camera")
+    received: list[dict[str, object]] = []
+    deadline = time.monotonic() + 20
+    while not any(s["width"] and s["bitrateKbps"] for s in received):
+        assert time.monotonic() < deadline, f"no received camera with a bitrate in {received}"
+        time.sleep(1)
+        logs = httpx.get(
+            f"{stack.debug_url}/api/logs", params={"q": "webrtc stats", "limit": 100}
+        ).json()["logs"]
+        streams = [s for entry in logs for s in entry["metadata"]["streams"]]
+        received = [s for s in streams if (s["direction"], s["kind"], s["source"]) == wanted]
+    shipped = next(s for s in received if s["width"] and s["bitrateKbps"])
+    print(f"shipped stats of a received camera: {shipped}")
+
 
 def test_a_crashed_sfu_is_rejoined_when_it_comes_back(
     stack: Stack, new_page: Callable[[], Page]
