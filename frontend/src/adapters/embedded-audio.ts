@@ -2,6 +2,8 @@
 // and go, audio must not.
 export class RemoteAudio {
   private readonly elements = new Map<string, HTMLAudioElement>();
+  /** The chosen output device, also for tracks that arrive after the choice. */
+  private sinkId: string | null = null;
 
   constructor(private readonly onBlocked: () => void) {}
 
@@ -21,6 +23,7 @@ export class RemoteAudio {
       element.srcObject = new MediaStream([track]);
       document.body.append(element);
       this.elements.set(id, element);
+      if (this.sinkId !== null) element.setSinkId(this.sinkId).catch(() => undefined);
       element.play().catch(this.onBlocked);
     }
   }
@@ -30,6 +33,7 @@ export class RemoteAudio {
   }
 
   async setSink(deviceId: string): Promise<void> {
+    this.sinkId = deviceId;
     for (const element of this.elements.values()) await element.setSinkId(deviceId);
   }
 }
