@@ -36,6 +36,7 @@ export interface RoomDetails {
 export type KnownErrorCode =
   | 'room_not_found'
   | 'room_full'
+  | 'room_closed'
   | 'sfu_unavailable'
   | 'network_error'
   | 'invalid_response';

@@ -31,6 +31,9 @@ export function messageForError(error: unknown): { message: RoomMessageKind; det
       return { message: 'not_found' };
     case 'room_full':
       return { message: 'room_full' };
+    case 'room_closed':
+      // A link to a room its host ended: the same page the people in it saw.
+      return { message: 'host_ended' };
     case 'sfu_unavailable':
       return { message: 'sfu_unavailable', detail: error.message };
     case 'network_error':
