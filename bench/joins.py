@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 import re
 import subprocess
 import tempfile
@@ -107,6 +108,7 @@ def main(concurrency: int = 64, seconds: int = 20) -> JoinResult:
         f"sqlite+aiosqlite:///{workdir / 'rooms.db'}",
         log_dir=workdir,
         SFU_HEALTH_TTL_SECONDS="2",
+        LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "INFO"),
     )
     try:
         backend.start_and_wait()
