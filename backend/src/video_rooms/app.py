@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await app.state.realtime.aclose()
             await app.state.http.aclose()
+            await sfu_health.aclose()
             await sfu.aclose()
             await engine.dispose()
 

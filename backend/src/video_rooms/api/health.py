@@ -53,7 +53,7 @@ async def _debug_service_status(request: Request) -> ServiceStatus:
 async def status(request: Request) -> JSONResponse:
     """200 while rooms can be created and joined (503 if the SFU is down); a dead debug
     service only degrades the answer, since calls still work without it."""
-    sfu = await request.app.state.sfu_health.current()
+    sfu = await request.app.state.sfu_health.current(fresh=True)
     services = {
         "backend": ServiceStatus(status="ok", latency_ms=0),
         "sfu": ServiceStatus(

@@ -129,12 +129,11 @@ class RoomService:
         return room
 
     async def _room_for_join(self, room_id: str) -> tuple[RoomRow, int]:
-        cached = self._cache.get(room_id)
+        cached = await self._cache.get_or_load(
+            room_id, lambda: self._repo.room_with_connected_count(room_id)
+        )
         if cached is None:
-            cached = await self._repo.room_with_connected_count(room_id)
-            if cached is None:
-                raise not_found("room_not_found", "This room does not exist.")
-            self._cache.put(*cached)
+            raise not_found("room_not_found", "This room does not exist.")
         room, connected = cached
         if room.closed_at is not None:
             raise ApiError(410, "room_closed", "This room has been ended by its host.")
