@@ -54,6 +54,16 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+def record_fields(record: logging.LogRecord) -> dict[str, Any]:
+    """The structured fields of a record: context ids and `extra=` values, without Nones.
+    The one definition for both the terminal formatters and the shipped metadata."""
+    return {
+        key: value
+        for key, value in vars(record).items()
+        if key not in _STANDARD_ATTRS and not key.startswith("_") and value is not None
+    }
+
+
 def _access_fields(record: logging.LogRecord) -> dict[str, Any]:
     """uvicorn's access log passes (client, method, path, http version, status) as args."""
     if record.name == "uvicorn.access" and isinstance(record.args, tuple) and len(record.args) == 5:
@@ -65,9 +75,8 @@ def _access_fields(record: logging.LogRecord) -> dict[str, Any]:
 def record_to_entry(record: logging.LogRecord, service: str) -> dict[str, Any]:
     """A debug-service log entry for `record`: `extra=` fields become metadata."""
     metadata: dict[str, Any] = {"logger": record.name, **_access_fields(record)}
-    for key, value in vars(record).items():
-        if key not in _STANDARD_ATTRS and not key.startswith("_") and value is not None:
-            metadata[key] = _json_safe(value)
+    for key, value in record_fields(record).items():
+        metadata[key] = _json_safe(value)
     if record.exc_info and record.exc_info[0] is not None:
         text = logging.Formatter().formatException(record.exc_info)
         metadata["exception"] = text[-MAX_EXCEPTION_CHARS:]

@@ -16,18 +16,13 @@ from typing import Any
 from video_rooms.log_shipping import (
     LogShippingHandler,
     install_log_shipping,
+    record_fields,
     uninstall_log_shipping,
 )
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 room_id_var: ContextVar[str | None] = ContextVar("room_id", default=None)
 participant_id_var: ContextVar[str | None] = ContextVar("participant_id", default=None)
-
-CONTEXT_FIELDS = ("request_id", "room_id", "participant_id")
-# Attributes every LogRecord has; anything else on a record came from `extra=`.
-_STANDARD_ATTRS = frozenset(
-    vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys() | {"message", "asctime"}
-)
 
 
 class ContextFilter(logging.Filter):
@@ -42,18 +37,6 @@ class ContextFilter(logging.Filter):
             if getattr(record, name, None) is None:
                 setattr(record, name, var.get())
         return True
-
-
-def record_fields(record: logging.LogRecord) -> dict[str, Any]:
-    """The structured fields of a record: context ids and `extra=` values, without Nones."""
-    return {
-        key: value
-        for key, value in vars(record).items()
-        if key not in _STANDARD_ATTRS
-        and key != "color_message"  # uvicorn duplicates its message with ANSI colours
-        and value is not None
-        and not key.startswith("_")
-    }
 
 
 class JsonFormatter(logging.Formatter):

@@ -26,6 +26,7 @@ async def test_room_with_creator_round_trip(repo: RoomRepository) -> None:
     assert creator is not None
     assert (creator.room_id, creator.name, creator.connected_at) == ("room-a", "Ann", None)
     assert await repo.get_room("missing") is None
+    assert await repo.room_with_connected_count("missing") is None
 
 
 async def test_duplicate_room_id_is_refused(repo: RoomRepository) -> None:
@@ -41,14 +42,20 @@ async def test_participant_must_belong_to_an_existing_room(repo: RoomRepository)
         await repo.add_participant("no-such-room", "p_1", "Ann")
 
 
+async def connected_count(repo: RoomRepository, room_id: str) -> int:
+    found = await repo.room_with_connected_count(room_id)
+    assert found is not None
+    return found[1]
+
+
 async def test_connection_state_follows_webhook_events(repo: RoomRepository) -> None:
     await repo.create_room_with_creator("room-a", "p_1", "Ann", 8)
     await repo.add_participant("room-a", "p_2", "Bob")
-    assert await repo.connected_count("room-a") == 0
+    assert await connected_count(repo, "room-a") == 0
 
     assert await repo.mark_connected("room-a", "p_1")
     assert await repo.mark_connected("room-a", "p_2")
-    assert await repo.connected_count("room-a") == 2
+    assert await connected_count(repo, "room-a") == 2
     assert [p.id for p in await repo.connected_participants("room-a")] == ["p_1", "p_2"]
     assert await repo.names(["p_1", "p_2", "p_x"]) == {"p_1": "Ann", "p_2": "Bob"}
 
@@ -56,10 +63,10 @@ async def test_connection_state_follows_webhook_events(repo: RoomRepository) -> 
     assert [p.id for p in await repo.connected_participants("room-a")] == ["p_2"]
     # Reconnecting after leaving counts as connected again.
     assert await repo.mark_connected("room-a", "p_1")
-    assert await repo.connected_count("room-a") == 2
+    assert await connected_count(repo, "room-a") == 2
 
     assert await repo.mark_all_left("room-a") == 2
-    assert await repo.connected_count("room-a") == 0
+    assert await connected_count(repo, "room-a") == 0
     # Events for participants of another room change nothing.
     assert not await repo.mark_connected("other-room", "p_1")
 

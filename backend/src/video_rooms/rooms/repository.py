@@ -137,15 +137,6 @@ class RoomRepository:
         async with self._engine.connect() as conn:
             return [_participant(row) for row in await conn.execute(query)]
 
-    async def connected_count(self, room_id: str) -> int:
-        query = select(func.count()).where(
-            participants.c.room_id == room_id,
-            participants.c.connected_at.is_not(None),
-            participants.c.left_at.is_(None),
-        )
-        async with self._engine.connect() as conn:
-            return int((await conn.execute(query)).scalar_one())
-
     async def names(self, participant_ids: list[str]) -> dict[str, str]:
         if not participant_ids:
             return {}
