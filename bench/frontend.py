@@ -16,35 +16,13 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from playwright.sync_api import Page, Request, expect, sync_playwright
+from playwright.sync_api import Page, Request, sync_playwright
+from vr_testkit.room_page import MEASURE_FIRST_FRAME, join
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUNDS = 5
 JOIN_TARGET_MS = 1000
 HOME_JS_TARGET_KB = 80
-
-# Resolves with ms from the click on the submit button to the first composited frame of
-# `name`'s camera in this page (requestVideoFrameCallback).
-FIRST_FRAME = """
-(name) => {
-  window.__firstFrame = new Promise((resolve) => {
-    let clickedAt = null;
-    document.addEventListener('click', (event) => {
-      if (event.target.closest('button[type=submit]')) clickedAt = performance.now();
-    }, { capture: true });
-    const look = () => {
-      const video = document.querySelector(
-        `[data-participant-name="${name}"][data-source="camera"] video`);
-      if (clickedAt !== null && video && !video.hidden && video.srcObject) {
-        video.requestVideoFrameCallback((now) => resolve(now - clickedAt));
-        return;
-      }
-      requestAnimationFrame(look);
-    };
-    look();
-  });
-}
-"""
 
 
 def _e2e_conftest() -> ModuleType:
@@ -66,14 +44,6 @@ def _js_bytes(requests: list[Request]) -> int:
         if request.resource_type == "script" and request.response() is not None:
             total += request.sizes()["responseBodySize"]
     return total
-
-
-def _join(page: Page, name: str) -> None:
-    form = page.get_by_role("form", name="Join the call")
-    form.get_by_label("Your name").fill(name)
-    expect(page.locator(".preview video")).to_be_visible()
-    form.get_by_role("button", name="Join", exact=True).click()
-    expect(page.get_by_role("navigation", name="Call controls")).to_be_visible()
 
 
 def main() -> None:
@@ -117,11 +87,11 @@ def main() -> None:
                 host.get_by_label("Your name").fill(f"Host{round_}")
                 host.get_by_role("button", name="Create room").click()
                 host.wait_for_url(re.compile(r"/r/"))
-                _join(host, f"Host{round_}")
+                join(host, f"Host{round_}")
                 guest, _ = new_page()
                 guest.goto(host.url)
-                guest.evaluate(FIRST_FRAME, f"Host{round_}")
-                _join(guest, f"Guest{round_}")
+                guest.evaluate(MEASURE_FIRST_FRAME, f"Host{round_}")
+                join(guest, f"Guest{round_}")
                 timings.append(float(guest.evaluate("window.__firstFrame")))
                 host.context.close()
                 guest.context.close()

@@ -4,7 +4,6 @@ once on the embedded SFU process (the same browser scenario on both providers)."
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -13,6 +12,13 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
+from vr_testkit.room_page import (
+    MEASURE_FIRST_FRAME,
+    create_room,
+    join,
+    presented_frames,
+    tile,
+)
 
 if TYPE_CHECKING:
     from conftest import Stack
@@ -35,57 +41,6 @@ async () => {
 }
 """
 
-# Frames the <video> element itself presented: what the person actually sees.
-PRESENTED_FRAMES = """
-(video) => video.getVideoPlaybackQuality().totalVideoFrames
-"""
-
-# Resolves with the milliseconds from the click on "Join" to the first frame of `name`'s camera
-# presented in this page (requestVideoFrameCallback fires when a frame is composited).
-MEASURE_FIRST_FRAME = """
-(name) => {
-  window.__firstFrame = new Promise((resolve) => {
-    let clickedAt = null;
-    document.addEventListener('click', (event) => {
-      if (event.target.closest('button[type=submit]')) clickedAt = performance.now();
-    }, { capture: true });
-    const look = () => {
-      const video = document.querySelector(
-        `[data-participant-name="${name}"][data-source="camera"] video`);
-      if (clickedAt !== null && video && !video.hidden && video.srcObject) {
-        video.requestVideoFrameCallback((now) => resolve(now - clickedAt));
-        return;
-      }
-      requestAnimationFrame(look);
-    };
-    look();
-  });
-}
-"""
-
-
-def tile(page: Page, name: str, source: str = "camera") -> str:
-    return f'[data-participant-name="{name}"][data-source="{source}"]'
-
-
-def create_room(page: Page, stack: Stack, name: str) -> str:
-    page.goto(stack.url + "/")
-    page.get_by_label("Your name").fill(name)
-    page.get_by_role("button", name="Create room").click()
-    page.wait_for_url(re.compile(r"/r/[A-Za-z0-9_-]+$"))
-    return page.url.rsplit("/", 1)[1]
-
-
-def join(page: Page, name: str | None = None) -> None:
-    """From the pre-join screen: wait for the camera preview, then join."""
-    form = page.get_by_role("form", name="Join the call")
-    expect(form).to_be_visible()
-    if name is not None:
-        form.get_by_label("Your name").fill(name)
-    expect(page.locator(".preview video")).to_be_visible()
-    form.get_by_role("button", name="Join", exact=True).click()
-    expect(page.get_by_role("navigation", name="Call controls")).to_be_visible()
-
 
 def wait_rising(page: Page, script: str, key: str, *, arg: object = None) -> tuple[float, float]:
     """Samples a counter twice, a second apart, after it first becomes positive."""
@@ -99,15 +54,6 @@ def wait_rising(page: Page, script: str, key: str, *, arg: object = None) -> tup
     time.sleep(1.0)
     value = page.evaluate(script, arg) if arg is not None else page.evaluate(script)
     return first, float(value[key] if key else value)
-
-
-def presented_frames(page: Page, name: str, source: str = "camera") -> tuple[float, float]:
-    video = page.locator(f"{tile(page, name, source)} video")
-    expect(video).to_be_visible()
-    page.wait_for_function("(v) => v.videoWidth > 0", arg=video.element_handle())
-    first = float(video.evaluate(PRESENTED_FRAMES))
-    time.sleep(1.0)
-    return first, float(video.evaluate(PRESENTED_FRAMES))
 
 
 @pytest.fixture(scope="module")

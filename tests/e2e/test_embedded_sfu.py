@@ -16,6 +16,7 @@ import httpx
 import pytest
 from livekit.api import AccessToken, VideoGrants
 from playwright.sync_api import Page, expect
+from vr_testkit.room_page import create_room, join, presented_frames, tile
 
 if TYPE_CHECKING:
     from conftest import Stack
@@ -61,38 +62,6 @@ STEADY_TONE_MICROPHONE = """
   };
 })();
 """
-
-
-# The page helpers below are test_call.py's (pytest's importlib mode keeps modules apart).
-def tile(page: Page, name: str, source: str = "camera") -> str:
-    return f'[data-participant-name="{name}"][data-source="{source}"]'
-
-
-def create_room(page: Page, stack: Stack, name: str) -> str:
-    page.goto(stack.url + "/")
-    page.get_by_label("Your name").fill(name)
-    page.get_by_role("button", name="Create room").click()
-    page.wait_for_url(re.compile(r"/r/[A-Za-z0-9_-]+$"))
-    return page.url.rsplit("/", 1)[1]
-
-
-def join(page: Page, name: str | None = None) -> None:
-    form = page.get_by_role("form", name="Join the call")
-    expect(form).to_be_visible()
-    if name is not None:
-        form.get_by_label("Your name").fill(name)
-    expect(page.locator(".preview video")).to_be_visible()
-    form.get_by_role("button", name="Join", exact=True).click()
-    expect(page.get_by_role("navigation", name="Call controls")).to_be_visible()
-
-
-def presented_frames(page: Page, name: str, source: str = "camera") -> tuple[float, float]:
-    video = page.locator(f"{tile(page, name, source)} video")
-    expect(video).to_be_visible()
-    page.wait_for_function("(v) => v.videoWidth > 0", arg=video.element_handle())
-    first = float(video.evaluate("(v) => v.getVideoPlaybackQuality().totalVideoFrames"))
-    page.wait_for_timeout(1000)
-    return first, float(video.evaluate("(v) => v.getVideoPlaybackQuality().totalVideoFrames"))
 
 
 @pytest.fixture
