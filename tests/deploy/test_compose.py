@@ -159,12 +159,17 @@ def test_nginx_is_the_one_public_http_origin(single_project: Any) -> None:
 def test_nginx_upstreams_are_the_services_ports(single_project: Any) -> None:
     services = single_project["services"]
     nginx_env = services["nginx"]["environment"]
-    backend = urlsplit("http://" + nginx_env["BACKEND_UPSTREAM"])
+    assert nginx_env["BACKEND_SERVERS"] == (
+        f"server backend:{services['backend']['environment']['PORT']};"
+    )
     debug = urlsplit("http://" + nginx_env["DEBUG_UPSTREAM"])
-    assert backend.hostname == "backend"
-    assert str(backend.port) == services["backend"]["environment"]["PORT"]
     assert debug.hostname == "debug-service"
     assert str(debug.port) == services["debug-service"]["environment"]["DEBUG_PORT"]
+    syslog = urlsplit("http://" + nginx_env["DEBUG_SYSLOG"])
+    assert syslog.hostname == "debug-service"
+    assert str(syslog.port) == services["debug-service"]["environment"]["DEBUG_SYSLOG_PORT"]
+    sfu = urlsplit("http://" + nginx_env["SFU_UPSTREAM"])
+    assert sfu.hostname == "livekit"
 
 
 def test_the_data_volume_holds_both_databases(single_project: Any) -> None:

@@ -3,6 +3,8 @@ deployment gives them: `make up`'s and the containers' (image ENV + docker-compo
 
 from __future__ import annotations
 
+import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -39,22 +41,36 @@ def image_env(instructions: list[Any]) -> dict[str, str]:
     env: dict[str, str] = {}
     for instruction in instructions:
         if instruction.keyword == "ENV" and instruction.stage == last_stage:
-            for pair in instruction.args.split():
+            for pair in shlex.split(instruction.args):
                 name, _, value = pair.partition("=")
                 env[name] = value
     return env
 
 
+LOOPBACK_VALUES = {
+    "LISTEN_PORT": "8080",
+    "STATIC_ROOT": str(REPO_ROOT / "frontend" / "dist"),
+    "BACKEND_SERVERS": "server 127.0.0.1:4000;",
+    "DEBUG_UPSTREAM": "127.0.0.1:5000",
+    "DEBUG_SYSLOG": "127.0.0.1:5514",
+    "SFU_UPSTREAM": "127.0.0.1:7890",
+    "CSP_CONNECT_SRC": "",
+}
+
+
 def test_nginx_conf_with_make_up_values(tmp_path: Path) -> None:
-    values = {
-        "LISTEN_PORT": "8080",
-        "STATIC_ROOT": str(REPO_ROOT / "frontend" / "dist"),
-        "BACKEND_UPSTREAM": "127.0.0.1:4000",
-        "DEBUG_UPSTREAM": "127.0.0.1:5000",
-    }
-    result = nginx_test(render_config(NGINX_TEMPLATE, values), tmp_path)
+    result = nginx_test(render_config(NGINX_TEMPLATE, LOOPBACK_VALUES), tmp_path)
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr
+
+
+def test_nginx_conf_with_several_backends(tmp_path: Path) -> None:
+    # The scaled shape on one host: one upstream server line per backend process.
+    values = {**LOOPBACK_VALUES, "BACKEND_SERVERS": "server 127.0.0.1:4000; server 127.0.0.1:4001;"}
+    rendered = render_config(NGINX_TEMPLATE, values)
+    assert "server 127.0.0.1:4000; server 127.0.0.1:4001;" in rendered
+    result = nginx_test(rendered, tmp_path)
+    assert result.returncode == 0, result.stderr
 
 
 def test_nginx_conf_with_the_container_values(
@@ -65,13 +81,22 @@ def test_nginx_conf_with_the_container_values(
         **image_env(dockerfiles["nginx"]),
         **single_project["services"]["nginx"]["environment"],
     }
+
     # nginx resolves upstream names at load time and compose service names do not resolve on
     # this machine: each must be a service of the project, then stands in as 127.0.0.1 with
     # its port kept.
-    for name in ("BACKEND_UPSTREAM", "DEBUG_UPSTREAM"):
-        host, port = values[name].rsplit(":", 1)
+    def on_loopback(name: str, address: str) -> str:
+        host, port = address.rsplit(":", 1)
         assert host in single_project["services"], f"{name}={values[name]}: no such service"
-        values[name] = f"127.0.0.1:{port}"
+        return f"127.0.0.1:{port}"
+
+    for name in ("DEBUG_UPSTREAM", "DEBUG_SYSLOG", "SFU_UPSTREAM"):
+        values[name] = on_loopback(name, values[name])
+    values["BACKEND_SERVERS"] = re.sub(
+        r"server ([^;\s]+);",
+        lambda m: f"server {on_loopback('BACKEND_SERVERS', m.group(1))};",
+        values["BACKEND_SERVERS"],
+    )
     rendered = render_config(NGINX_TEMPLATE, values)  # fails on a placeholder left unset
     assert "listen 8080;" in rendered
     result = nginx_test(rendered, tmp_path)
@@ -80,12 +105,7 @@ def test_nginx_conf_with_the_container_values(
 
 def test_nginx_test_fails_on_a_broken_config(tmp_path: Path) -> None:
     # The check above can fail: an upstream nginx cannot resolve is an error, as in a container.
-    values = {
-        "LISTEN_PORT": "8080",
-        "STATIC_ROOT": "/srv",
-        "BACKEND_UPSTREAM": "no-such-host.invalid:4000",
-        "DEBUG_UPSTREAM": "127.0.0.1:5000",
-    }
+    values = {**LOOPBACK_VALUES, "BACKEND_SERVERS": "server no-such-host.invalid:4000;"}
     result = nginx_test(render_config(NGINX_TEMPLATE, values), tmp_path)
     assert result.returncode != 0
     assert "host not found in upstream" in result.stderr

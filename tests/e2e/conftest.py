@@ -36,6 +36,7 @@ class Stack:
     backend_port: int = field(default_factory=free_port)
     debug_port: int = field(default_factory=free_port)
     http_port: int = field(default_factory=free_port)
+    debug_syslog_port: int = field(default_factory=lambda: free_port("udp"))
     livekit: LiveKitServer | None = None
     sfu_provider: str = "livekit"
     embedded_sfu: EmbeddedSfuProcess | None = None
@@ -73,20 +74,24 @@ class Stack:
             self.processes.append(self.embedded_sfu)
             self.embedded_sfu.start_and_wait()
             sfu_health_url = self.embedded_sfu.http_url + "/health"
+            sfu_upstream = f"127.0.0.1:{self.embedded_sfu.port}"
+            # Browsers signal through nginx's /rtc (EMBEDDED_SFU_PUBLIC_URL's default), as
+            # in `make up` and production.
             sfu_env = {
                 "SFU_PROVIDER": "embedded",
                 "EMBEDDED_SFU_URL": self.embedded_sfu.http_url,
-                "EMBEDDED_SFU_PUBLIC_URL": self.embedded_sfu.ws_url,
             }
         else:
             self.livekit.workdir.mkdir(parents=True, exist_ok=True)
             self.livekit.start()
+            sfu_upstream = f"127.0.0.1:{self.livekit.port}"
 
         debug = self._process(
             "debug-service",
             [sys.executable, "-m", "debug_service"],
             {
                 "DEBUG_PORT": str(self.debug_port),
+                "DEBUG_SYSLOG_PORT": str(self.debug_syslog_port),
                 "DEBUG_DB_PATH": str(self.workdir / "debug.db"),
                 "BACKEND_URL": backend,
                 "SFU_HEALTH_URL": sfu_health_url,
@@ -106,7 +111,6 @@ class Stack:
                 "PORT": str(self.backend_port),
                 "DATABASE_URL": f"sqlite+aiosqlite:///{self.workdir / 'rooms.db'}",
                 "LIVEKIT_URL": self.livekit.http_url,
-                "LIVEKIT_PUBLIC_URL": self.livekit.ws_url,
                 "LIVEKIT_API_KEY": self.livekit.api_key,
                 "LIVEKIT_API_SECRET": self.livekit.api_secret,
                 "DEBUG_SERVICE_URL": self.debug_url,
@@ -125,8 +129,11 @@ class Stack:
                 {
                     "LISTEN_PORT": f"127.0.0.1:{self.http_port}",
                     "STATIC_ROOT": str(FRONTEND_DIST),
-                    "BACKEND_UPSTREAM": f"127.0.0.1:{self.backend_port}",
+                    "BACKEND_SERVERS": f"server 127.0.0.1:{self.backend_port};",
                     "DEBUG_UPSTREAM": f"127.0.0.1:{self.debug_port}",
+                    "DEBUG_SYSLOG": f"127.0.0.1:{self.debug_syslog_port}",
+                    "SFU_UPSTREAM": sfu_upstream,
+                    "CSP_CONNECT_SRC": "",
                 }
             )
         )
@@ -175,7 +182,8 @@ CHROMIUM_ARGS = [
 ARTIFACTS = REPO_ROOT / "test-results" / "e2e"
 
 # Counts every RTCPeerConnection a page makes, so tests can read inbound RTP stats no matter
-# which SFU adapter made the connection.
+# which SFU adapter made the connection; and records every Content-Security-Policy violation,
+# so that any test in which nginx's policy blocks something the app does fails.
 TRACK_PEER_CONNECTIONS = """
 (() => {
   const Native = window.RTCPeerConnection;
@@ -183,6 +191,10 @@ TRACK_PEER_CONNECTIONS = """
   window.RTCPeerConnection = class extends Native {
     constructor(...args) { super(...args); window.__pcs.push(this); }
   };
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (event) => {
+    window.__cspViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI}`);
+  });
 })();
 """
 
@@ -268,9 +280,12 @@ def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Calla
 
     yield open_page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    violations: list[str] = []
     for index, page in enumerate(pages):
         with contextlib.suppress(PlaywrightError):
             page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{index}.png"))
+            violations += page.evaluate("window.__cspViolations ?? []")
     for context in contexts:
         with contextlib.suppress(PlaywrightError):
             context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"

@@ -43,6 +43,20 @@ def test_security_headers_on_every_kind_of_response(stack: Stack, path: str) -> 
     policy = response.headers["permissions-policy"]
     assert "camera=(self)" in policy and "microphone=(self)" in policy
     assert "geolocation=()" in policy
+    csp = content_security_policy(response)
+    # Only this origin's own code and connections (the SFU's signalling included, at /rtc);
+    # every browser test also fails on any violation of it (conftest's new_page).
+    assert csp["script-src"] == ["'self'"]
+    assert csp["style-src"] == ["'self'"]
+    assert csp["connect-src"] == ["'self'"]
+    assert csp["default-src"] == ["'self'"]
+    assert csp["object-src"] == ["'none'"]
+    assert csp["frame-ancestors"] == ["'none'"]
+
+
+def content_security_policy(response: httpx.Response) -> dict[str, list[str]]:
+    directives = [d.split() for d in response.headers["content-security-policy"].split(";")]
+    return {d[0]: d[1:] for d in directives if d}
 
 
 def test_errors_carry_the_headers_too(stack: Stack) -> None:

@@ -16,6 +16,10 @@ DEV_ADMIN_TOKEN = "dev-admin-token"
 MIN_SECRET_LENGTH = 32
 
 
+# An SFU URL browsers can open: absolute ws(s)://, or a path on the page's own origin.
+PUBLIC_URL_PATTERN = r"^(wss?://[^\s/]+(/\S*)?|/\S*)$"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
@@ -31,13 +35,15 @@ class Settings(BaseSettings):
     # The one API key/secret pair: signs room tokens for either SFU, and admin calls.
     livekit_api_key: str = DEV_LIVEKIT_API_KEY
     livekit_api_secret: str = DEV_LIVEKIT_API_SECRET
-    # Where the backend reaches LiveKit's server API, and where browsers connect.
+    # Where the backend reaches LiveKit's server API, and where browsers connect. A public URL
+    # is a ws:// or wss:// URL, or a path on the app's own origin (nginx proxies /rtc to the
+    # SFU; the browser picks ws or wss to match the page).
     livekit_url: str = "http://127.0.0.1:7880"
-    livekit_public_url: str = "ws://127.0.0.1:7880"
+    livekit_public_url: str = Field(default="/", pattern=PUBLIC_URL_PATTERN)
     # Where the backend reaches the embedded SFU's admin API, and its signalling WebSocket
     # for browsers (`python -m video_rooms.sfu.embedded`, see docs/embedded-sfu.md).
     embedded_sfu_url: str = "http://127.0.0.1:7890"
-    embedded_sfu_public_url: str = "ws://127.0.0.1:7890/rtc"
+    embedded_sfu_public_url: str = Field(default="/rtc", pattern=PUBLIC_URL_PATTERN)
 
     secret_key_base: str = DEV_SECRET_KEY_BASE
     admin_token: str = DEV_ADMIN_TOKEN

@@ -47,9 +47,10 @@ def _die_with_parent() -> None:
     _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def free_port() -> int:
-    """A loopback TCP port that was free a moment ago (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+def free_port(kind: str = "tcp") -> int:
+    """A loopback TCP (or "udp") port that was free a moment ago (the OS picks it)."""
+    sock_type = socket.SOCK_DGRAM if kind == "udp" else socket.SOCK_STREAM
+    with socket.socket(socket.AF_INET, sock_type) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { UnsupportedProviderError, loadAdapter, preloadAdapters } from '../../adapters/load-adapter.ts';
 import type { DisconnectReason, SfuAdapter } from '../../adapters/sfu-adapter.ts';
+import { resolveSfuUrl } from '../../adapters/sfu-url.ts';
 import { ApiError, getRoom, joinRoom, leaveRoom } from '../../services/api-client.ts';
 import { logger } from '../../services/debug-logger.ts';
 import { type StoredCredentials, takeCredentials } from '../../services/session-store.ts';
@@ -48,6 +49,8 @@ export function useRoomSession(roomId: string) {
   const [phase, setPhase] = useState<RoomPhase>({ kind: 'checking' });
   const [attempt, setAttempt] = useState(0);
   const active = useRef<ActiveCall | null>(null);
+  /** One API join at a time for a fresh token: the channel and the SFU may both ask for one. */
+  const freshToken = useRef<Promise<string> | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -84,6 +87,22 @@ export function useRoomSession(roomId: string) {
     };
   }, [roomId]);
 
+  /** The tab was away past its token's expiry: join again through the API for a fresh one. */
+  const rejoinForToken = useCallback(
+    (name: string) => {
+      freshToken.current ??= joinRoom(roomId, name)
+        .then((fresh) => {
+          if (active.current) active.current.token = fresh.token;
+          return fresh.token;
+        })
+        .finally(() => {
+          freshToken.current = null;
+        });
+      return freshToken.current;
+    },
+    [roomId],
+  );
+
   const join = useCallback(
     async (choice: JoinChoice) => {
       setPhase((current) => (current.kind === 'prejoin' ? { ...current, joining: true } : current));
@@ -100,13 +119,19 @@ export function useRoomSession(roomId: string) {
         logger.setContext({ participant_id: credentials.participant_id });
         adapter = await loadAdapter(credentials.sfu.provider);
         await adapter.connect({
-          url: credentials.sfu.url,
+          url: resolveSfuUrl(credentials.sfu.url, window.location),
           token: credentials.token,
           media: {
             camera: choice.camera,
             microphone: choice.microphone,
             videoDeviceId: choice.videoDeviceId,
             audioDeviceId: choice.audioDeviceId,
+          },
+          // The channel's renewed token keeps this participant; once that one is refused too,
+          // the API makes a new one.
+          refreshToken: (refused) => {
+            const held = active.current?.token;
+            return held && held !== refused ? Promise.resolve(held) : rejoinForToken(choice.name);
           },
         });
       } catch (error) {
@@ -131,7 +156,7 @@ export function useRoomSession(roomId: string) {
       });
       setPhase({ kind: 'in-call', adapter, credentials });
     },
-    [roomId],
+    [roomId, rejoinForToken],
   );
 
   const end = useCallback(
@@ -166,15 +191,6 @@ export function useRoomSession(roomId: string) {
   const tokenRenewed = useCallback((token: string) => {
     if (active.current) active.current.token = token;
   }, []);
-  /** The tab slept past its token's expiry: join again through the API for a fresh one. */
-  const rejoinForToken = useCallback(
-    async (name: string) => {
-      const fresh = await joinRoom(roomId, name);
-      tokenRenewed(fresh.token);
-      return fresh.token;
-    },
-    [roomId, tokenRenewed],
-  );
   const retry = useCallback(() => {
     setPhase({ kind: 'checking' });
     setAttempt((n) => n + 1);
