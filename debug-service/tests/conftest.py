@@ -30,6 +30,8 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "sfu_health_url": "",
         "frontend_url": "",
         "debug_monitor_interval_s": 60,
+        # Off unless a test asks: the default port would collide between servers.
+        "debug_syslog_port": 0,
     }
     values.update(overrides)
     return Settings(**values)
@@ -69,6 +71,13 @@ def serve(settings: Settings, targets: Sequence[Target] | None = ()) -> Iterator
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@pytest.fixture(autouse=True)
+def no_syslog_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Child processes (`DebugServiceProcess`) inherit this: the default UDP port 5514 would
+    collide with a service already running on this machine, or with the next test's."""
+    monkeypatch.setenv("DEBUG_SYSLOG_PORT", "0")
 
 
 @pytest.fixture

@@ -18,3 +18,8 @@ def test_the_filter_rewrites_arguments_and_messages() -> None:
     plain = logging.makeLogRecord({"msg": "GET /ws?token=s3cret", "args": None})
     RedactTokens().filter(plain)
     assert plain.getMessage() == "GET /ws?token=[redacted]"
+
+
+def test_livekit_access_tokens_are_redacted() -> None:
+    line = 'request: "GET /rtc?access_token=eyJ.x.y&auto_subscribe=1 HTTP/1.1"'
+    assert redact(line) == 'request: "GET /rtc?access_token=[redacted]&auto_subscribe=1 HTTP/1.1"'

@@ -3,10 +3,12 @@ from debug_service.settings import DEVELOPMENT_TOKEN, Settings
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("APP_ENV", "DEBUG_PORT", "DEBUG_TOKEN", "DEBUG_DB_PATH", "BACKEND_URL"):
+    names = ("APP_ENV", "DEBUG_PORT", "DEBUG_SYSLOG_PORT", "DEBUG_TOKEN", "DEBUG_DB_PATH")
+    for name in (*names, "BACKEND_URL"):
         monkeypatch.delenv(name, raising=False)
     settings = Settings()
     assert settings.debug_port == 5000
+    assert settings.debug_syslog_port == 5514
     assert str(settings.debug_db_path) == "data/debug.db"
     assert settings.debug_token == DEVELOPMENT_TOKEN
     assert settings.startup_problem() is None

@@ -24,6 +24,7 @@ from debug_service.self_logging import SelfLogHandler
 from debug_service.settings import Settings
 from debug_service.state import ServiceState
 from debug_service.store import LogStore
+from debug_service.syslog_input import SyslogInput
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,15 @@ def create_app(settings: Settings, *, targets: Sequence[Target] | None = None) -
         )
         self_log = SelfLogHandler(limits)
         logging.getLogger().addHandler(self_log)
+        syslog: SyslogInput | None = None
+        if settings.debug_syslog_port:
+            syslog = SyslogInput(limits)
+            try:
+                await syslog.start(settings.debug_host, settings.debug_syslog_port)
+            except RuntimeError:
+                logging.getLogger().removeHandler(self_log)
+                pipeline.close()
+                raise
         tasks = [
             asyncio.create_task(self_log.run(pipeline), name="self-log"),
             asyncio.create_task(monitor.run(), name="monitor"),
@@ -94,13 +104,20 @@ def create_app(settings: Settings, *, targets: Sequence[Target] | None = None) -
                 name="retention",
             ),
         ]
+        if syslog is not None:
+            tasks.append(asyncio.create_task(syslog.run(pipeline), name="syslog"))
         logger.info("debug service started, storing in %s", settings.debug_db_path)
         try:
             yield
         finally:
+            if syslog is not None:
+                syslog.close()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if syslog is not None:
+                # Lines that arrived but were not stored yet.
+                await syslog.store(pipeline, syslog.take())
             logging.getLogger().removeHandler(self_log)
             # Lines logged while stopping still belong in the log.
             remaining = self_log.take()

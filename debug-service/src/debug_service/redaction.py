@@ -1,8 +1,9 @@
-"""Keeps the operator token out of log lines.
+"""Keeps tokens (the operator's, LiveKit's) out of log lines.
 
 Browsers pass the token in the WebSocket URL (`/ws?token=...`), and uvicorn logs the URL of
 every WebSocket it accepts; without this, the token would be stored in the very logs it
-protects, and shown to anyone reading them.
+protects, and shown to anyone reading them. LiveKit's clients pass theirs the same way
+(`/rtc?access_token=...`), and nginx's error log quotes the request line, query included.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 
-_TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s\"']*")
+_TOKEN_IN_URL = re.compile(r"([?&](?:access_)?token=)[^&\s\"']*")
 
 
 def redact(text: str) -> str:

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     app_env: Literal["development", "production"] = "development"
     debug_host: str = "127.0.0.1"
     debug_port: int = Field(default=5000, ge=0, le=65535)
+    # UDP syslog input for nginx's access log, on debug_host; 0 turns it off.
+    debug_syslog_port: int = Field(default=5514, ge=0, le=65535)
     debug_db_path: Path = Path("data/debug.db")
     debug_token: str = DEVELOPMENT_TOKEN
     debug_log_level: Literal["debug", "info", "warning", "error"] = "info"
