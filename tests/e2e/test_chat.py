@@ -4,7 +4,6 @@ participants list, a reaction on the sender's tile, and the host ending the room
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Page, expect
 from vr_testkit.processes import REPO_ROOT
+from vr_testkit.room_page import create_room, join, tile
 
 if TYPE_CHECKING:
     from conftest import Stack
@@ -24,19 +24,6 @@ def stack(provider_stack: Stack) -> Stack:
     """Chat goes through the backend, not the SFU, but ending the room touches both: run the
     test on LiveKit and on the embedded SFU."""
     return provider_stack
-
-
-def camera_tile(page: Page, name: str) -> str:
-    return f'[data-participant-name="{name}"][data-source="camera"]'
-
-
-def join(page: Page, name: str | None = None) -> None:
-    form = page.get_by_role("form", name="Join the call")
-    expect(form).to_be_visible()
-    if name is not None:
-        form.get_by_label("Your name").fill(name)
-    form.get_by_role("button", name="Join", exact=True).click()
-    expect(page.get_by_role("navigation", name="Call controls")).to_be_visible()
 
 
 def shot(page: Page, stack: Stack, name: str) -> None:
@@ -55,10 +42,7 @@ def test_two_people_chat_raise_hands_react_and_the_host_ends_the_room(
 ) -> None:
     alice, bob = new_page(), new_page()
     timings: dict[str, float] = {}
-    alice.goto(stack.url + "/")
-    alice.get_by_label("Your name").fill("Alice")
-    alice.get_by_role("button", name="Create room").click()
-    alice.wait_for_url(re.compile(r"/r/[A-Za-z0-9_-]+$"))
+    create_room(alice, stack, "Alice")
     room_url = alice.url
     join(alice)
     bob.goto(room_url)
@@ -108,14 +92,14 @@ def test_two_people_chat_raise_hands_react_and_the_host_ends_the_room(
     bob.get_by_role("button", name="Raise hand").focus()
     bob.keyboard.press("Enter")
     expect(bob.get_by_role("button", name="Raise hand")).to_have_attribute("aria-pressed", "true")
-    bob_tile = alice.locator(camera_tile(alice, "Bob"))
+    bob_tile = alice.locator(tile(alice, "Bob"))
     timed(
         "hand: raise in B -> tile in A",
         lambda: expect(bob_tile).to_have_attribute("data-hand", "true"),
         timings,
     )
     expect(bob_tile.get_by_role("img", name="Bob raised a hand")).to_be_visible()
-    expect(alice.locator(camera_tile(alice, "Alice"))).to_have_attribute("data-hand", "false")
+    expect(alice.locator(tile(alice, "Alice"))).to_have_attribute("data-hand", "false")
     alice.get_by_role("button", name="Participants (2)").click()
     people = alice.get_by_role("complementary", name="Participants")
     expect(people.get_by_role("listitem")).to_have_count(2)
