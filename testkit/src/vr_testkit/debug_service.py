@@ -39,6 +39,8 @@ class DebugServiceProcess(ManagedProcess):
             "BACKEND_URL": "",
             "SFU_HEALTH_URL": "",
             "FRONTEND_URL": "",
+            # No syslog input unless asked for: a fixed UDP port would collide between runs.
+            "DEBUG_SYSLOG_PORT": "0",
             **(env or {}),
         }
         super().__init__("debug-service", debug_service_argv(), env=settings, log_dir=log_dir)

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import ColumnElement, Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 logger = logging.getLogger(__name__)
@@ -25,20 +25,38 @@ Transaction = Callable[[], contextlib.AbstractAsyncContextManager[AsyncConnectio
 
 
 class BatchInserter:
-    def __init__(self, table: Table, transaction: Transaction, max_batch: int = 256) -> None:
-        self._table = table
+    """Inserts rows into `table` in shared transactions. With `returning` (a column, e.g. an
+    autoincrement id), each caller gets its own row's value back."""
+
+    def __init__(
+        self,
+        table: Table,
+        transaction: Transaction,
+        *,
+        returning: ColumnElement[Any] | None = None,
+        max_batch: int = 256,
+    ) -> None:
         self._transaction = transaction
         self._max_batch = max_batch
-        self._pending: list[tuple[Row, asyncio.Future[None]]] = []
+        # Values come back in the order of the rows (sort_by_parameter_order), so each caller
+        # gets its own.
+        self._statement = (
+            table.insert()
+            if returning is None
+            else table.insert().returning(returning, sort_by_parameter_order=True)
+        )
+        self._returns = returning is not None
+        self._pending: list[tuple[Row, asyncio.Future[Any]]] = []
         self._flusher: asyncio.Task[None] | None = None
 
-    async def insert(self, row: Row) -> None:
-        """Returns once the row is committed; raises what the database raised for its batch."""
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    async def insert(self, row: Row) -> Any:
+        """Returns once the row is committed (with its `returning` value, else None); raises
+        what the database raised for it."""
+        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending.append((row, done))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush_all())
-        await done
+        return await done
 
     async def _flush_all(self) -> None:
         # Rows that arrive while a batch is being written wait for the next one.
@@ -47,27 +65,30 @@ class BatchInserter:
             del self._pending[: self._max_batch]
             await self._write(batch)
 
-    async def _write(self, batch: list[tuple[Row, asyncio.Future[None]]]) -> None:
+    async def _write(self, batch: list[tuple[Row, asyncio.Future[Any]]]) -> None:
         try:
             async with self._transaction() as conn:
-                await conn.execute(self._table.insert(), [row for row, _ in batch])
+                result = await conn.execute(self._statement, [row for row, _ in batch])
+                values = list(result.scalars().all()) if self._returns else [None] * len(batch)
         except Exception as exc:
             if len(batch) == 1:
-                _settle(batch[0][1], exc)
+                _settle(batch[0][1], error=exc)
                 return
             # One bad row (a duplicate key, say) must not fail its neighbours: retry alone.
             logger.info("batch insert failed, retrying rows one by one", extra={"rows": len(batch)})
             for item in batch:
                 await self._write([item])
             return
-        for _, done in batch:
-            _settle(done, None)
+        for (_, done), value in zip(batch, values, strict=True):
+            _settle(done, value=value)
 
 
-def _settle(future: asyncio.Future[None], error: BaseException | None) -> None:
+def _settle(
+    future: asyncio.Future[Any], value: Any = None, error: BaseException | None = None
+) -> None:
     if future.done():  # the caller went away (request cancelled)
         return
     if error is None:
-        future.set_result(None)
+        future.set_result(value)
     else:
         future.set_exception(error)

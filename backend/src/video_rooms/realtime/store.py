@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,11 +10,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from video_rooms.db.batch_insert import BatchInserter
 from video_rooms.db.engine import as_utc, write_transaction
 from video_rooms.db.tables import chat_messages, rooms
 
 HISTORY_LIMIT = 200
-_MAX_BATCH = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +44,9 @@ class RoomState:
 class RealtimeStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._queued: list[tuple[dict[str, Any], asyncio.Future[int]]] = []
-        self._committer: asyncio.Task[None] | None = None
+        self._message_inserts = BatchInserter(
+            chat_messages, self._write, returning=chat_messages.c.id
+        )
 
     def _write(self) -> contextlib.AbstractAsyncContextManager[AsyncConnection]:
         # Shared with the rooms repository: one SQLite writer queue per engine.
@@ -78,7 +78,8 @@ class RealtimeStore:
         """Returns once the message is committed (so a broadcast never precedes durability).
 
         Messages sent while a commit is running are committed together in the next one: under
-        load, one transaction serves many messages instead of each waiting for its own.
+        load, one transaction serves many messages instead of each waiting for its own. The
+        ids also order the room's history.
         """
         sent_at = datetime.now(UTC)
         row = {
@@ -88,31 +89,8 @@ class RealtimeStore:
             "text": text,
             "sent_at": sent_at,
         }
-        stored: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self._queued.append((row, stored))
-        if self._committer is None or self._committer.done():
-            self._committer = asyncio.create_task(self._commit_queued())
-        return ChatMessage(await stored, participant_id, name, text, sent_at)
-
-    async def _commit_queued(self) -> None:
-        while self._queued:
-            batch, self._queued = self._queued[:_MAX_BATCH], self._queued[_MAX_BATCH:]
-            # Ids come back in the order of the rows (SQLAlchemy's sorted RETURNING), so each
-            # sender gets its own; they also order the room's history.
-            insert = chat_messages.insert().returning(
-                chat_messages.c.id, sort_by_parameter_order=True
-            )
-            try:
-                async with self._write() as conn:
-                    ids = (await conn.execute(insert, [row for row, _ in batch])).scalars().all()
-            except Exception as exc:
-                for _, stored in batch:
-                    if not stored.done():
-                        stored.set_exception(exc)
-                continue
-            for (_, stored), message_id in zip(batch, ids, strict=True):
-                if not stored.done():  # the sender may have gone (socket closed)
-                    stored.set_result(int(message_id))
+        message_id = await self._message_inserts.insert(row)
+        return ChatMessage(int(message_id), participant_id, name, text, sent_at)
 
     async def close_room(self, room_id: str) -> datetime | None:
         """Marks the room closed; returns when, or None if it was closed already."""
