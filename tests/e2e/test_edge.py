@@ -1,9 +1,11 @@
 """What nginx (config/nginx.conf, rendered as deployments render it) adds at the edge:
-security headers, the room-creation rate limit, and a debug service closed to the public in
-production."""
+security headers, the room-creation rate limit, a debug service closed to the public in
+production, and access logs that reach the debug service."""
 
 from __future__ import annotations
 
+import secrets
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +18,8 @@ from websockets.sync.client import connect
 if TYPE_CHECKING:
     from conftest import Stack
 
-OPERATOR_TOKEN = "operator-token-for-the-edge-tests-0123456789"
+# Generated per run: no token, not even a test one, is written in the repository.
+OPERATOR_TOKEN = secrets.token_urlsafe(36)
 # The debug service in production: reading, streaming and deleting need the operator token.
 DEBUG_ENV = {"APP_ENV": "production", "DEBUG_TOKEN": OPERATOR_TOKEN}
 
@@ -118,3 +121,39 @@ def test_live_log_stream_is_closed_without_the_operator_token(stack: Stack) -> N
     except ConnectionClosed as closed:
         code = closed.rcvd.code if closed.rcvd else None
     assert code == 4401
+
+
+def test_access_logs_reach_the_debug_service(stack: Stack) -> None:
+    created = httpx.post(stack.url + "/api/rooms", json={"participant_name": "Ann"})
+    assert created.status_code == 201
+    room_id = created.json()["room_id"]
+    assert httpx.get(f"{stack.url}/r/{room_id}?from=invite").status_code == 200
+    joined = httpx.post(f"{stack.url}/api/rooms/{room_id}/join", json={"participant_name": "Bob"})
+    assert joined.status_code == 200
+    request_id = joined.headers["x-request-id"]  # nginx's $request_id, passed to the backend
+
+    operator = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
+    deadline = time.monotonic() + 10
+    nginx_lines: list[dict[str, object]] = []
+    while time.monotonic() < deadline:
+        nginx_lines = httpx.get(
+            f"{stack.debug_url}/api/logs",
+            params={"service": "nginx", "room_id": room_id, "limit": 100},
+            headers=operator,
+        ).json()["logs"]
+        if len(nginx_lines) >= 2:
+            break
+        time.sleep(0.2)
+    paths = {line["metadata"]["path"] for line in nginx_lines}  # type: ignore[index]
+    # The room page is logged by the path the browser asked for, without its query.
+    assert paths == {f"/r/{room_id}", f"/api/rooms/{room_id}/join"}, nginx_lines
+    join_line = next(line for line in nginx_lines if "join" in str(line["message"]))
+    assert join_line["metadata"]["request_id"] == request_id  # type: ignore[index]
+    assert join_line["metadata"]["status"] == 200  # type: ignore[index]
+    # The backend's own lines for the same request carry the same id.
+    backend_lines = httpx.get(
+        f"{stack.debug_url}/api/logs",
+        params={"service": "backend", "room_id": room_id, "limit": 100},
+        headers=operator,
+    ).json()["logs"]
+    assert any(line["metadata"].get("request_id") == request_id for line in backend_lines)
