@@ -7,15 +7,29 @@ the backend's API would make every request add jitter to everyone's media.
 from __future__ import annotations
 
 import logging
+import sys
 
 import uvicorn
+from pydantic import ValidationError
 
 from video_rooms.sfu.embedded.app import create_app
 from video_rooms.sfu.embedded.settings import EmbeddedSfuSettings
 
 
 def main() -> None:
-    settings = EmbeddedSfuSettings()
+    try:
+        settings = EmbeddedSfuSettings()
+    except ValidationError as exc:
+        print(f"embedded-sfu: invalid configuration: {exc}", file=sys.stderr)
+        sys.exit(2)
+    problems = settings.production_problems()
+    if problems:
+        # One line, as the backend does: the first thing an operator sees in the logs.
+        print(
+            "embedded-sfu: refusing to start in production: " + "; ".join(problems),
+            file=sys.stderr,
+        )
+        sys.exit(2)
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -6,16 +6,22 @@ The API key and secret are read under the same names as the backend's (`LIVEKIT_
 
 from __future__ import annotations
 
+from typing import Literal
+
 from aiortc import RTCIceServer
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from video_rooms.settings import DEV_LIVEKIT_API_KEY, DEV_LIVEKIT_API_SECRET
+from video_rooms.settings import DEV_LIVEKIT_API_KEY, DEV_LIVEKIT_API_SECRET, MIN_SECRET_LENGTH
 
 
 class EmbeddedSfuSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EMBEDDED_SFU_", env_file=".env", extra="ignore")
 
+    # Read as APP_ENV, like the backend's: one `.env` puts both in production.
+    app_env: Literal["development", "production"] = Field(
+        default="development", validation_alias=AliasChoices("EMBEDDED_SFU_APP_ENV", "APP_ENV")
+    )
     host: str = "127.0.0.1"
     port: int = 7890
     api_key: str = Field(
@@ -33,11 +39,31 @@ class EmbeddedSfuSettings(BaseSettings):
     empty_timeout_seconds: int = Field(default=300, ge=10)
     # How long a client may take to answer the server's offer before its session is ended.
     answer_timeout_seconds: float = Field(default=15.0, gt=0)
-    # Enables the downlink-loss admin endpoint used by tests; never in production.
+    # Enables the downlink- and uplink-loss admin endpoints used by tests; refused in production.
     test_hooks: bool = False
     log_level: str = Field(
         default="INFO", validation_alias=AliasChoices("EMBEDDED_SFU_LOG_LEVEL", "LOG_LEVEL")
     )
+
+    def production_problems(self) -> list[str]:
+        """Why this configuration must not run in production (empty when it may).
+
+        The key/secret rule and wording are the backend's (`Settings.production_problems`):
+        the two processes share the pair, so an operator sees the same complaint from both.
+        """
+        if self.app_env != "production":
+            return []
+        problems: list[str] = []
+        if self.api_key == DEV_LIVEKIT_API_KEY:
+            problems.append("LIVEKIT_API_KEY is the development default")
+        if self.api_secret == DEV_LIVEKIT_API_SECRET:
+            problems.append("LIVEKIT_API_SECRET is the development default")
+        elif len(self.api_secret) < MIN_SECRET_LENGTH:
+            problems.append(f"LIVEKIT_API_SECRET is shorter than {MIN_SECRET_LENGTH} characters")
+        if self.test_hooks:
+            # The hooks let an admin token degrade anyone's media on purpose.
+            problems.append("EMBEDDED_SFU_TEST_HOOKS is enabled")
+        return problems
 
     def rtc_ice_servers(self) -> list[RTCIceServer]:
         urls = [url.strip() for url in self.ice_servers.split(",")]
