@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from video_rooms.sfu.embedded.peer import Peer
 from video_rooms.sfu.embedded.protocol import Json
 from video_rooms.sfu.embedded.publication import Publication
-from video_rooms.sfu.embedded.speakers import SpeakerTracker
+from video_rooms.sfu.embedded.speakers import SpeakerTracker, Window
 
 logger = logging.getLogger(__name__)
 
-SPEAKER_INTERVAL = 0.3
+# Short windows, so that a short word is seen within a window or two of its end (the
+# tracker's attack window spans several; the list is only sent when it changes).
+SPEAKER_INTERVAL = 0.1
 
 
 @dataclass(frozen=True)
@@ -92,14 +94,14 @@ class Room:
     async def _watch_speakers(self) -> None:
         while True:
             await asyncio.sleep(SPEAKER_INTERVAL)
-            loudness: dict[str, float] = {}
+            windows: dict[str, Window] = {}
             for peer in self.peers.values():
                 microphone = peer.publications.get("microphone")
                 if microphone is not None and microphone.level is not None:
-                    level = microphone.level.take()  # always, so a window never spans a mute
+                    window = microphone.level.take()  # always, so a window never spans a mute
                     if not microphone.muted:
-                        loudness[peer.identity] = level
-            if self._speakers.update(loudness, time.monotonic()):
+                        windows[peer.identity] = window
+            if self._speakers.update(windows, time.monotonic()):
                 self.broadcast(
                     {
                         "type": "speakers",
