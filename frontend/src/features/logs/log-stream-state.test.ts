@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type LogStreamState, initialLogState, logStreamReducer, maxLines } from './log-stream-state.ts';
+import {
+  type LogStreamState,
+  initialLogState,
+  logStreamReducer,
+  maxLines,
+  needsToken,
+} from './log-stream-state.ts';
 import type { LogLine, ServiceStatus } from './log-types.ts';
 
 function lines(from: number, count: number): LogLine[] {
@@ -98,5 +104,53 @@ describe('log stream state', () => {
       { type: 'message', message: { type: 'cleared' } },
     );
     expect(state.lines).toEqual([]);
+  });
+
+  it('grants access with the first message of an accepted stream', () => {
+    expect(initialLogState.access).toBe('pending');
+    const state = apply(initialLogState, {
+      type: 'message',
+      message: { type: 'services', services: [status('backend', 'healthy')] },
+    });
+    expect(state.access).toBe('granted');
+  });
+
+  it('asks for a token when refused without one, says "refused" when refused with one', () => {
+    expect(apply(initialLogState, { type: 'refused', tokenGiven: false }).access).toBe('token-required');
+    const refused = apply(
+      initialLogState,
+      { type: 'refused', tokenGiven: false },
+      { type: 'token-submitted' },
+      { type: 'refused', tokenGiven: true },
+    );
+    expect(refused.access).toBe('token-refused');
+    expect(needsToken(refused.access)).toBe(true);
+    expect(needsToken('granted')).toBe(false);
+    expect(needsToken('pending')).toBe(false);
+  });
+
+  it('shows no lines once the stream is refused', () => {
+    const state = apply(
+      initialLogState,
+      { type: 'message', message: { type: 'backlog', logs: lines(1, 3) } },
+      { type: 'refused', tokenGiven: true },
+    );
+    expect(state.lines).toEqual([]);
+    expect(state.connected).toBe(false);
+  });
+
+  it('takes polled status while refused, never over the pushed one', () => {
+    const polled = apply(
+      initialLogState,
+      { type: 'refused', tokenGiven: false },
+      { type: 'services-polled', services: [status('sfu', 'unhealthy')] },
+    );
+    expect(polled.services.sfu?.status).toBe('unhealthy');
+    const streaming = apply(
+      polled,
+      { type: 'message', message: { type: 'services', services: [status('sfu', 'healthy')] } },
+      { type: 'services-polled', services: [status('sfu', 'unhealthy')] },
+    );
+    expect(streaming.services.sfu?.status).toBe('healthy');
   });
 });

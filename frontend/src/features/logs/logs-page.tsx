@@ -4,8 +4,11 @@ import { useDebouncedValue } from '../../hooks/use-debounced-value.ts';
 import { FilterBar } from './filter-bar.tsx';
 import { type LogFilters, defaultFilters, matchesFilters } from './log-filters.ts';
 import { LogList } from './log-list.tsx';
+import { needsToken } from './log-stream-state.ts';
+import { OperatorTokenForm } from './operator-token-form.tsx';
 import { StatusPanel } from './status-panel.tsx';
 import { useLogStream } from './use-log-stream.ts';
+import './logs.css';
 
 /** Services that log even before the status monitor has reported them. */
 const baseServices = ['backend', 'debug', 'frontend'];
@@ -14,7 +17,8 @@ export function LogsPage() {
   const [filters, setFilters] = useState<LogFilters>(defaultFilters);
   // Typing in a search box should not send a subscribe (and a 1000-line backlog) per key.
   const streamFilters = useDebouncedValue(filters, 300);
-  const { state, pause, resume } = useLogStream(streamFilters);
+  const { state, pause, resume, submitToken, forgetToken, tokenInUse } = useLogStream(streamFilters);
+  const askToken = needsToken(state.access);
   const listRef = useRef<HTMLDivElement>(null);
 
   const visible = useMemo(
@@ -49,15 +53,16 @@ export function LogsPage() {
       <header className="logs-header">
         <h1>Logs</h1>
         <div className="logs-actions">
-          {state.paused ? (
-            <button type="button" className="primary" onClick={resume}>
-              Resume
-            </button>
-          ) : (
-            <button type="button" onClick={pause}>
-              Pause
-            </button>
-          )}
+          {!askToken &&
+            (state.paused ? (
+              <button type="button" className="primary" onClick={resume}>
+                Resume
+              </button>
+            ) : (
+              <button type="button" onClick={pause}>
+                Pause
+              </button>
+            ))}
           {state.pending.length > 0 && (
             <button type="button" className="new-lines" onClick={resume}>
               {state.pending.length} new {state.pending.length === 1 ? 'line' : 'lines'}
@@ -68,15 +73,28 @@ export function LogsPage() {
               {state.skipped} lines skipped (the viewer fell behind)
             </span>
           )}
+          {tokenInUse && !askToken && (
+            <button type="button" onClick={forgetToken}>
+              Forget token
+            </button>
+          )}
           <Link to="/">Home</Link>
         </div>
       </header>
       <FilterBar filters={filters} services={services} onChange={setFilters} />
       <div className="logs-body">
         <div className="log-scroll" ref={listRef} onScroll={onScroll}>
-          <LogList lines={visible} />
+          {askToken ? (
+            <OperatorTokenForm access={state.access} onSubmit={submitToken} />
+          ) : (
+            <LogList lines={visible} />
+          )}
         </div>
-        <StatusPanel services={Object.values(state.services)} connected={state.connected} />
+        <StatusPanel
+          services={Object.values(state.services)}
+          connected={state.connected}
+          access={state.access}
+        />
       </div>
     </main>
   );

@@ -1,17 +1,28 @@
+import { type StreamAccess, needsToken } from './log-stream-state.ts';
 import type { ServiceStatus } from './log-types.ts';
 
 interface Props {
   services: ServiceStatus[];
   connected: boolean;
+  access: StreamAccess;
 }
 
-/** Every monitored service's status as the debug service pushes it (never polled here). */
-export function StatusPanel({ services, connected }: Props) {
+function streamState(connected: boolean, access: StreamAccess): string {
+  if (needsToken(access)) return 'Live stream needs the operator token';
+  return connected ? 'Live' : 'Debug service not connected, retrying…';
+}
+
+/**
+ * Every monitored service's status as the debug service pushes it; polled from the open
+ * `GET /api/services` only while the stream waits for the operator token.
+ */
+export function StatusPanel({ services, connected, access }: Props) {
+  const live = connected && !needsToken(access);
   return (
     <section className="status-panel" aria-label="Service status">
       <h2>Services</h2>
-      <p className={connected ? 'stream-state ok' : 'stream-state down'} role="status">
-        {connected ? 'Live' : 'Debug service not connected, retrying…'}
+      <p className={live ? 'stream-state ok' : 'stream-state down'} role="status">
+        {streamState(connected, access)}
       </p>
       <ul>
         {services.map((service) => (
