@@ -1,16 +1,26 @@
 """The host ends the room: everyone is told and their channel closed, the room is closed in the
-database (no more joins, REST or channel) and the LiveKit room is deleted."""
+database (no more joins, REST or channel, on any replica) and the LiveKit room is deleted."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import AbstractAsyncContextManager
 
+import pytest
 from livekit import api
+from video_rooms.rooms import service
+from video_rooms.rooms.room_cache import RoomCache
+from video_rooms.settings import Settings
 from vr_testkit.api import create_room, join_room
+from vr_testkit.databases import redis_server
 from vr_testkit.livekit import LiveKitServer
 
 from .conftest import LiveServer
 from .phx import PhxClient
+
+Serve = Callable[[Settings], AbstractAsyncContextManager[LiveServer]]
 
 
 async def _livekit_rooms(livekit: LiveKitServer) -> set[str]:
@@ -59,3 +69,38 @@ async def test_host_ends_the_room_for_everyone(server: LiveServer, livekit: Live
     assert await _rest_join_status(server, room_id) == 410
     await ada.close()
     await grace.close()
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    with redis_server() as url:
+        yield url
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_no_replica_lets_anyone_join_a_room_its_host_ended(
+    serve: Serve,
+    make_settings: Callable[..., Settings],
+    livekit: LiveKitServer,
+    database_url: str,
+    redis_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two replicas (one database, one Redis). The second let Grace join, so its join cache
+    holds the room as open; the host ends the room on the first, and the second refuses the
+    next join at once. (Each replica used to forget only rooms closed through itself, and the
+    other kept letting people in until its cache entry expired.) The cache is made to keep
+    entries for a minute so that waiting for the expiry cannot pass for the fix."""
+    monkeypatch.setattr(service, "RoomCache", functools.partial(RoomCache, ttl_seconds=60))
+    settings = make_settings(livekit, database_url, redis_url=redis_url)
+    async with serve(settings) as first, serve(settings) as second:
+        async with first.http() as http:
+            host = await create_room(http, "Ada")
+        room_id, topic = host["room_id"], f"room:{host['room_id']}"
+        async with second.http() as http:
+            await join_room(http, room_id, "Grace")
+        ada = await PhxClient.open(first.url)
+        ada_ref, _ = await ada.join(topic, {"token": host["token"]})
+        assert (await ada.push(ada_ref, topic, "end_room", {}))["status"] == "ok"
+        await ada.close()
+        assert await _rest_join_status(second, room_id) == 410

@@ -17,6 +17,7 @@ from video_rooms.realtime import protocol
 logger = logging.getLogger(__name__)
 
 Deliver = Callable[[str, str, Any], None]
+Listener = Callable[[str, Any], None]
 
 
 class Subscriber(Protocol):
@@ -63,6 +64,7 @@ class PubSub:
     def __init__(self, broker: Broker) -> None:
         self._broker = broker
         self._subscribers: dict[str, set[Subscriber]] = {}
+        self._listeners: dict[str, Listener] = {}
         # Subscribing and unsubscribing at the broker is serialized so that its state always
         # ends up matching ours, whatever the interleaving of joins and leaves.
         self._sync_lock = asyncio.Lock()
@@ -86,6 +88,12 @@ class PubSub:
             del self._subscribers[topic]
             await self._sync(topic)
 
+    async def listen(self, topic: str, listener: Listener) -> None:
+        """Calls `listener(event, payload)` for every broadcast on `topic` from now on: for the
+        process's own use (a topic no client can join), so not counted as a subscription."""
+        self._listeners[topic] = listener
+        await self._sync(topic)
+
     async def broadcast(self, topic: str, event: str, payload: Any) -> None:
         await self._broker.publish(topic, event, payload)
 
@@ -103,9 +111,15 @@ class PubSub:
             await self._broker.sync(topic, self._wanted)
 
     def _wanted(self, topic: str) -> bool:
-        return bool(self._subscribers.get(topic))
+        return bool(self._subscribers.get(topic)) or topic in self._listeners
 
     def _deliver(self, topic: str, event: str, payload: Any) -> None:
+        listener = self._listeners.get(topic)
+        if listener is not None:
+            try:
+                listener(event, payload)
+            except Exception:
+                logger.exception("a listener failed", extra={"topic": topic})
         members = self._subscribers.get(topic)
         if not members:
             return

@@ -193,8 +193,7 @@ class RoomChannel(Channel):
         closed_at = await self._rt.store.close_room(self.room_id)
         if closed_at is None:
             return error("room_closed", "This room has already been ended.")
-        if self._rt.on_room_closed is not None:
-            self._rt.on_room_closed(self.room_id)
+        await self._rt.room_closed(self.room_id)
         try:
             await self._rt.sfu.delete_room(self.room_id)
         except Exception as exc:

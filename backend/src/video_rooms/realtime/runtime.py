@@ -10,6 +10,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -26,6 +27,11 @@ from video_rooms.settings import Settings
 from video_rooms.sfu.provider import SfuProvider
 
 logger = logging.getLogger(__name__)
+
+# Where every backend process hears that a room was closed, whichever process closed it, so
+# that none keeps letting people join it from its join cache. No channel route matches it, so
+# no client can join it.
+ROOMS_CLOSED_TOPIC = "rooms:closed"
 
 
 @dataclass(frozen=True)
@@ -96,11 +102,25 @@ class Realtime:
         await pubsub.start()
         presence = Presence(presence_store, pubsub)
         await presence.start()
+        store = RealtimeStore(engine)
+        realtime = cls(settings, store, sfu, pubsub, presence, redis, on_room_closed)
+        await pubsub.listen(ROOMS_CLOSED_TOPIC, realtime._heard_room_closed)
         logger.info(
             "realtime channels ready",
             extra={"node": node_id, "backend": "redis" if redis else "in-process"},
         )
-        return cls(settings, RealtimeStore(engine), sfu, pubsub, presence, redis, on_room_closed)
+        return realtime
+
+    async def room_closed(self, room_id: str) -> None:
+        """Tells every backend process, this one at once, that `room_id` was closed."""
+        if self.on_room_closed is not None:
+            self.on_room_closed(room_id)
+        await self.pubsub.broadcast(ROOMS_CLOSED_TOPIC, "closed", {"room_id": room_id})
+
+    def _heard_room_closed(self, event: str, payload: Any) -> None:
+        room_id = payload.get("room_id") if isinstance(payload, dict) else None
+        if isinstance(room_id, str) and self.on_room_closed is not None:
+            self.on_room_closed(room_id)
 
     async def aclose(self) -> None:
         for conn in list(self.connections):

@@ -1,9 +1,9 @@
 """A short-lived, per-process memory of rooms, so that a join does not read the room each time.
 
-A room row changes only when the room is closed (and then this process is told directly); the
+A room row changes only when the room is closed, and then every backend process is told (the
+realtime `rooms:closed` broadcast, through Redis with several replicas) and forgets it; the
 connected count changes with webhooks and is only used for the "room full" courtesy check,
-LiveKit enforcing the real limit. A few seconds of staleness is therefore harmless, even with
-several backend replicas.
+LiveKit enforcing the real limit. A few seconds of staleness there is harmless.
 """
 
 from __future__ import annotations
