@@ -1,8 +1,9 @@
 """What only the embedded SFU is tested for, in real Chromium through the real SFU process,
 backend and nginx: three people (each decodes and hears the other two, mute and screen share
 reach both others, the active speaker follows the only open microphone, leave and rejoin),
-3 % loss on a subscriber's downlink repaired by NACK/RTX, and a rejoin after the SFU crashed.
-The two-person scenario on both providers is test_call.py."""
+a camera turned off released and turned on again, 3 % loss on a subscriber's downlink
+repaired by NACK/RTX, and a rejoin after the SFU crashed. The two-person scenario on both
+providers is test_call.py; a rejoin after the join token expired is test_embedded_rejoin.py."""
 
 from __future__ import annotations
 
@@ -173,6 +174,67 @@ def test_three_people_see_hear_mute_share_speak_and_rejoin(
         assert_sees_the_others(pages, viewer)
 
 
+# Keeps every camera track the page ever captured (pre-join preview included), so a test can
+# tell whether the camera is still in use: its light is on while any of them is live.
+RECORD_CAMERA_TRACKS = """
+(() => {
+  const devices = navigator.mediaDevices;
+  const original = devices.getUserMedia.bind(devices);
+  window.__cameraTracks = [];
+  devices.getUserMedia = async (constraints) => {
+    const stream = await original(constraints);
+    window.__cameraTracks.push(...stream.getVideoTracks());
+    return stream;
+  };
+})();
+"""
+CAMERA_TRACK_STATES = "() => window.__cameraTracks.map((track) => track.readyState)"
+
+
+def video_frames_decoded(page: Page) -> int:
+    return sum(frames for _, kind, _, frames in page.evaluate(INBOUND_STREAMS) if kind == "video")
+
+
+def test_camera_off_releases_the_camera_and_on_brings_the_video_back(
+    stack: Stack, new_page: Callable[[], Page]
+) -> None:
+    """As with LiveKit: turning the camera off stops its track (the light goes off) and the
+    other side's video stops; turning it on captures a new one and the video plays again."""
+    alice, bob = new_page(), new_page()
+    alice.add_init_script(RECORD_CAMERA_TRACKS)
+    room_id = create_room(alice, stack, "Alice")
+    join(alice)
+    bob.goto(f"{stack.url}/r/{room_id}")
+    join(bob, "Bob")
+    before, after = presented_frames(bob, "Alice")
+    assert after > before
+    assert "live" in alice.evaluate(CAMERA_TRACK_STATES)
+
+    camera = alice.get_by_role("button", name="Camera")
+    camera.click()
+    alice_at_bob = bob.locator(tile(bob, "Alice"))
+    expect(alice_at_bob).to_have_attribute("data-camera", "off")
+    expect(alice_at_bob.locator("video")).to_be_hidden()
+    expect(alice.locator(tile(alice, "Alice"))).to_have_attribute("data-camera", "off")
+    states = alice.evaluate(CAMERA_TRACK_STATES)
+    assert states and all(state == "ended" for state in states), states
+    # Nothing is sent any more: Bob's decoder gets no new frame of Alice.
+    bob.wait_for_timeout(1000)
+    stopped_at = video_frames_decoded(bob)
+    bob.wait_for_timeout(2000)
+    assert video_frames_decoded(bob) == stopped_at, "Alice's video arrives with her camera off"
+
+    camera.click()
+    expect(alice_at_bob).to_have_attribute("data-camera", "on")
+    before, after = presented_frames(bob, "Alice")
+    assert after > before, f"Alice's video is stuck at {before} frames after her camera came back"
+    assert video_frames_decoded(bob) > stopped_at
+    states = alice.evaluate(CAMERA_TRACK_STATES)
+    assert states.count("live") == 1, states
+    before, after = presented_frames(alice, "Alice")
+    assert after > before, "Alice's own preview is stuck after her camera came back"
+
+
 # Chromium's own view of the repair: NACKs it sent and packets it received for the video.
 INBOUND_VIDEO_REPAIR = """
 async () => {
@@ -249,7 +311,9 @@ def test_three_percent_downlink_loss_is_repaired_by_nack_and_rtx(
         logs = httpx.get(
             f"{stack.debug_url}/api/logs", params={"q": "webrtc stats", "limit": 100}
         ).json()["logs"]
-        streams = [s for entry in logs for s in entry["metadata"]["streams"]]
+        # The query also finds other lines that mention it (e.g. nginx's for webrtc-stats-*.js).
+        reports = [entry for entry in logs if entry["message"] == "webrtc stats"]
+        streams = [s for entry in reports for s in entry["metadata"]["streams"]]
         received = [s for s in streams if (s["direction"], s["kind"], s["source"]) == wanted]
     shipped = next(s for s in received if s["width"] and s["bitrateKbps"])
     print(f"shipped stats of a received camera: {shipped}")

@@ -1,17 +1,20 @@
 // SfuAdapter over the embedded SFU: plain RTCPeerConnections and the signalling of
 // docs/embedded-sfu.md. Reconnecting is a rejoin (the server has no ICE restart): new socket,
-// new peer connections, the same local tracks published again.
+// new peer connections, the same local tracks published again, and a new token when the one
+// in hand expired (the SFU, unlike LiveKit's, never renews it).
 import type { ByteSample } from '../services/webrtc-stats.ts';
 import {
   type Roster,
   bumpVideoRevisions,
   emptyRoster,
+  isTokenRefusal,
   removeParticipant,
   roomFromToken,
   rosterFromJoined,
   shouldRejoin,
   toDisconnectReason,
   toParticipantViews,
+  tokenExpired,
   upsertParticipant,
 } from './embedded-mapping.ts';
 import { RemoteAudio } from './embedded-audio.ts';
@@ -21,6 +24,7 @@ import { collectStats, measureQuality } from './embedded-stats.ts';
 import {
   EmbeddedSignalling,
   type ServerMessage,
+  SignallingError,
   type SocketLike,
 } from './embedded-signalling.ts';
 import type {
@@ -54,6 +58,8 @@ export class EmbeddedAdapter implements SfuAdapter {
   private roster: Roster = emptyRoster;
   private session: Session | null = null;
   private options: ConnectOptions | null = null;
+  /** The token the next join uses: the one connect() got, until the SFU refuses it. */
+  private token = '';
   private readonly media = new LocalMedia(() => this.session);
   private readonly audio = new RemoteAudio(() => {
     this.update({ canPlayAudio: false });
@@ -85,6 +91,7 @@ export class EmbeddedAdapter implements SfuAdapter {
 
   async connect(options: ConnectOptions): Promise<void> {
     this.options = options;
+    this.token = options.token;
     this.ended = false;
     this.update({ connectionState: 'connecting', error: null, disconnectReason: null });
     try {
@@ -169,11 +176,11 @@ export class EmbeddedAdapter implements SfuAdapter {
   private async open(): Promise<void> {
     const options = this.options;
     if (!options) throw new Error('not connected');
-    const room = roomFromToken(options.token);
+    const room = roomFromToken(this.token);
     const { signalling, joined } = await EmbeddedSignalling.join(
       this.openSocket(options.url),
       room,
-      options.token,
+      this.token,
       {
         onMessage: (message) => {
           this.onMessage(message);
@@ -302,7 +309,7 @@ export class EmbeddedAdapter implements SfuAdapter {
       await new Promise((resolve) => setTimeout(resolve, delay));
       if (this.isEnded()) break;
       try {
-        await this.open();
+        await this.openWithValidToken();
         this.rejoining = false;
         if (this.isEnded()) {
           // The user left while the rejoin was under way.
@@ -324,6 +331,28 @@ export class EmbeddedAdapter implements SfuAdapter {
     this.ended = true;
     this.stopTimers();
     this.update({ connectionState: 'disconnected', disconnectReason: 'lost' });
+  }
+
+  /**
+   * Joins with the token in hand, or with a new one when it has expired: from the clock first
+   * (no attempt the server would refuse), then from the server's refusal (the clocks may differ).
+   */
+  private async openWithValidToken(): Promise<void> {
+    if (tokenExpired(this.token, Date.now())) await this.refreshToken();
+    try {
+      await this.open();
+    } catch (error) {
+      if (!(error instanceof SignallingError && isTokenRefusal(error.code))) throw error;
+      this.log('info', 'the SFU refused the token, rejoining with a new one', { code: error.code });
+      await this.refreshToken(error);
+      await this.open();
+    }
+  }
+
+  private async refreshToken(refusal?: SignallingError): Promise<void> {
+    const refresh = this.options?.refreshToken;
+    if (!refresh) throw refusal ?? new SignallingError('token_expired', 'the join token expired');
+    this.token = await refresh(this.token);
   }
 
   private closeSession(): void {

@@ -21,19 +21,28 @@ async function capture(source: Source, deviceId?: string): Promise<MediaStreamTr
 
 export class LocalMedia {
   readonly tracks = new Map<Source, MediaStreamTrack>();
+  /** The device each source captures from (undefined: the browser's default). */
+  private readonly devices = new Map<Source, string | undefined>();
+  /** Camera changes one at a time: each one waits for getUserMedia or a renegotiation. */
+  private cameraChanges: Promise<void> = Promise.resolve();
+  /** Set by stopAll: a capture that finishes after leaving is released at once. */
+  private released = false;
 
   /** `target` is the current session's publisher, or null between sessions. */
   constructor(private readonly target: () => Target | null) {}
 
   /** Captures what `media` asks for and publishes it; returns why a device failed, if any. */
   async start(media: MediaOptions): Promise<string[]> {
-    const wanted: [Source, string | undefined][] = [];
-    if (media.microphone) wanted.push(['microphone', media.audioDeviceId]);
-    if (media.camera) wanted.push(['camera', media.videoDeviceId]);
+    this.released = false;
+    this.devices.set('microphone', media.audioDeviceId);
+    this.devices.set('camera', media.videoDeviceId);
+    const wanted: Source[] = [];
+    if (media.microphone) wanted.push('microphone');
+    if (media.camera) wanted.push('camera');
     // Camera and microphone start concurrently; a missing device fails only its own.
     const results = await Promise.allSettled(
-      wanted.map(async ([source, deviceId]) => {
-        this.tracks.set(source, await capture(source, deviceId));
+      wanted.map(async (source) => {
+        this.tracks.set(source, await capture(source, this.devices.get(source)));
       }),
     );
     await this.publishAll();
@@ -42,7 +51,10 @@ export class LocalMedia {
       .map((result) => String(result.reason));
   }
 
-  /** Publishes every track on the current session (the first time, or after a rejoin). */
+  /**
+   * Publishes every live track on the current session (the first time, or after a rejoin).
+   * A camera turned off has no track: the new session starts without it, as if unpublished.
+   */
   async publishAll(): Promise<void> {
     const target = this.target();
     if (!target) return;
@@ -52,18 +64,61 @@ export class LocalMedia {
     }
   }
 
-  async setEnabled(source: Source, enabled: boolean): Promise<void> {
+  /**
+   * As the LiveKit adapter (livekit-client's defaults): a camera turned off is stopped, so
+   * its light goes off, and captured again when turned on; a muted microphone keeps its
+   * track and sends silence, so unmuting is instant.
+   */
+  setEnabled(source: Source, enabled: boolean): Promise<void> {
+    if (source === 'camera') {
+      const change = this.cameraChanges.then(() =>
+        enabled ? this.startCamera() : this.stopCamera(),
+      );
+      this.cameraChanges = change.catch(() => undefined);
+      return change;
+    }
+    return this.setTrackEnabled(source, enabled);
+  }
+
+  private async setTrackEnabled(source: Source, enabled: boolean): Promise<void> {
     const track = this.tracks.get(source);
     if (track) {
-      // Mute is announced, and the track sends silence / black: no renegotiation.
+      // Mute is announced, and the track sends silence: no renegotiation.
       track.enabled = enabled;
       this.target()?.signalling.mute(source, !enabled);
       return;
     }
     if (!enabled) return;
-    const captured = await capture(source);
+    const captured = await capture(source, this.devices.get(source));
     this.tracks.set(source, captured);
     await this.target()?.publisher.setTrack(source, captured);
+  }
+
+  private async stopCamera(): Promise<void> {
+    const track = this.tracks.get('camera');
+    if (!track) return;
+    this.tracks.delete('camera');
+    track.stop();
+    const target = this.target();
+    if (!target) return;
+    // Announced first, so the others show "camera off" before its last frame freezes.
+    target.signalling.mute('camera', true);
+    await target.publisher.pause('camera');
+  }
+
+  private async startCamera(): Promise<void> {
+    if (this.tracks.has('camera')) return;
+    const track = await capture('camera', this.devices.get('camera'));
+    if (this.released) {
+      track.stop();
+      return;
+    }
+    this.tracks.set('camera', track);
+    const target = this.target();
+    if (!target) return;
+    // Back on the paused m-line (or published anew, e.g. after a rejoin without a camera).
+    await target.publisher.setTrack('camera', track);
+    if (this.target() === target) target.signalling.mute('camera', false);
   }
 
   async setScreenShare(enabled: boolean): Promise<void> {
@@ -88,7 +143,10 @@ export class LocalMedia {
   }
 
   async switchDevice(source: Source, deviceId: string): Promise<void> {
+    this.devices.set(source, deviceId);
     const old = this.tracks.get(source);
+    // A camera that is off starts on the new device when it is turned on.
+    if (!old && source === 'camera') return;
     const track = await capture(source, deviceId);
     track.enabled = old?.enabled ?? true;
     this.tracks.set(source, track);
@@ -97,6 +155,7 @@ export class LocalMedia {
   }
 
   stopAll(): void {
+    this.released = true;
     for (const track of this.tracks.values()) track.stop();
     this.tracks.clear();
   }

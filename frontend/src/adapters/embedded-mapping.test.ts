@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   bumpVideoRevisions,
+  isTokenRefusal,
   removeParticipant,
   roomFromToken,
   rosterFromJoined,
@@ -8,6 +9,7 @@ import {
   toDisconnectReason,
   toParticipantViews,
   toQuality,
+  tokenExpired,
   upsertParticipant,
 } from './embedded-mapping.ts';
 import type { WireParticipant, WireTrack } from './embedded-signalling.ts';
@@ -93,5 +95,22 @@ describe('embedded mapping', () => {
     const token = `h.${claims.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}.s`;
     expect(roomFromToken(token)).toBe('k3x9');
     expect(roomFromToken('garbage')).toBe('');
+  });
+
+  it('tells an expired token from its exp claim, and leaves tokens without one to the server', () => {
+    const token = (claims: object) =>
+      `h.${btoa(JSON.stringify(claims)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}.s`;
+    const exp = 1_800_000_000;
+    expect(tokenExpired(token({ exp }), exp * 1000 - 1)).toBe(false);
+    expect(tokenExpired(token({ exp }), exp * 1000)).toBe(true);
+    expect(tokenExpired(token({ sub: 'p' }), Date.now())).toBe(false);
+    expect(tokenExpired('garbage', Date.now())).toBe(false);
+  });
+
+  it('knows which refusals another token can fix', () => {
+    expect(isTokenRefusal('token_expired')).toBe(true);
+    expect(isTokenRefusal('invalid_token')).toBe(true);
+    expect(isTokenRefusal('room_full')).toBe(false);
+    expect(isTokenRefusal('wrong_room')).toBe(false);
   });
 });

@@ -133,14 +133,35 @@ export function toQuality(
   return 'excellent';
 }
 
-/** The room a join token grants (its `video.room` claim); the server checks it anyway. */
-export function roomFromToken(token: string): string {
+interface TokenClaims {
+  exp?: unknown;
+  video?: { room?: unknown };
+}
+
+/** A join token's claims, unverified (the server verifies them); empty if unreadable. */
+function tokenClaims(token: string): TokenClaims {
   const payload = token.split('.')[1] ?? '';
   try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-    const claims = JSON.parse(json) as { video?: { room?: unknown } };
-    return typeof claims.video?.room === 'string' ? claims.video.room : '';
+    const parsed: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
   } catch {
-    return '';
+    return {};
   }
+}
+
+/** The room a join token grants (its `video.room` claim); the server checks it anyway. */
+export function roomFromToken(token: string): string {
+  const room = tokenClaims(token).video?.room;
+  return typeof room === 'string' ? room : '';
+}
+
+/** Whether a token's `exp` has passed at `nowMs`; a token without one is left to the server. */
+export function tokenExpired(token: string, nowMs: number): boolean {
+  const exp = tokenClaims(token).exp;
+  return typeof exp === 'number' && exp * 1000 <= nowMs;
+}
+
+/** The SFU's refusals that another token can fix. */
+export function isTokenRefusal(code: string): boolean {
+  return code === 'token_expired' || code === 'invalid_token';
 }

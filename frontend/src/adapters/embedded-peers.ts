@@ -44,8 +44,9 @@ export class Publisher {
   /** Publishes `track` as `source`, replacing what was there; null unpublishes it. */
   setTrack(source: Source, track: MediaStreamTrack | null): Promise<void> {
     const transceiver = this.transceivers.get(source);
-    if (track && transceiver?.currentDirection === 'sendonly' && transceiver.sender.track) {
-      // Same source, new device: no renegotiation needed.
+    if (track && transceiver?.currentDirection === 'sendonly' && transceiver.direction === 'sendonly') {
+      // Same source on a published m-line (a new device, or a camera turned back on): no
+      // renegotiation needed.
       return transceiver.sender.replaceTrack(track);
     }
     if (track) {
@@ -63,6 +64,14 @@ export class Publisher {
       return Promise.resolve();
     }
     return this.negotiate();
+  }
+
+  /**
+   * Stops sending `source` but keeps it published (muted), as LiveKit does with a camera
+   * turned off: the m-line stays, so turning it back on is a replaceTrack, not a new offer.
+   */
+  pause(source: Source): Promise<void> {
+    return this.transceivers.get(source)?.sender.replaceTrack(null) ?? Promise.resolve();
   }
 
   /** Publishes several tracks with one offer (the first publish, or after a rejoin). */

@@ -50,6 +50,12 @@ export interface ConnectOptions {
   url: string;
   token: string;
   media: MediaOptions;
+  /**
+   * For a reconnect after the SFU refused `refused` (expired): the newest token the app holds
+   * for this participant, or a fresh one from the API. Only the embedded adapter needs it
+   * (LiveKit's server renews the client's token by itself).
+   */
+  refreshToken?: (refused: string) => Promise<string>;
 }
 
 /** One RTP stream's figures, as shipped to the debug service. */
