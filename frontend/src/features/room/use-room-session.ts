@@ -51,6 +51,9 @@ export function useRoomSession(roomId: string) {
   const active = useRef<ActiveCall | null>(null);
   /** One API join at a time for a fresh token: the channel and the SFU may both ask for one. */
   const freshToken = useRef<Promise<string> | null>(null);
+  /** A fresh token the SFU adapter got that the channel has not used: the channel, refused
+   * too, takes it rather than joining as yet another participant. */
+  const tokenForChannel = useRef<string | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -88,7 +91,7 @@ export function useRoomSession(roomId: string) {
   }, [roomId]);
 
   /** The tab was away past its token's expiry: join again through the API for a fresh one. */
-  const rejoinForToken = useCallback(
+  const joinForToken = useCallback(
     (name: string) => {
       freshToken.current ??= joinRoom(roomId, name)
         .then((fresh) => {
@@ -101,6 +104,14 @@ export function useRoomSession(roomId: string) {
       return freshToken.current;
     },
     [roomId],
+  );
+  const rejoinForToken = useCallback(
+    (name: string) => {
+      const unused = tokenForChannel.current;
+      tokenForChannel.current = null;
+      return unused ? Promise.resolve(unused) : joinForToken(name);
+    },
+    [joinForToken],
   );
 
   const join = useCallback(
@@ -129,9 +140,12 @@ export function useRoomSession(roomId: string) {
           },
           // The channel's renewed token keeps this participant; once that one is refused too,
           // the API makes a new one.
-          refreshToken: (refused) => {
+          refreshToken: async (refused) => {
             const held = active.current?.token;
-            return held && held !== refused ? Promise.resolve(held) : rejoinForToken(choice.name);
+            if (held && held !== refused) return held;
+            const fresh = await joinForToken(choice.name);
+            tokenForChannel.current = fresh;
+            return fresh;
           },
         });
       } catch (error) {
@@ -156,7 +170,7 @@ export function useRoomSession(roomId: string) {
       });
       setPhase({ kind: 'in-call', adapter, credentials });
     },
-    [roomId, rejoinForToken],
+    [roomId, joinForToken],
   );
 
   const end = useCallback(
