@@ -8,6 +8,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +30,25 @@ def _as_postgres_user() -> list[str]:
     if os.geteuid() != 0:
         return []
     return ["runuser", "-u", "postgres", "--"]
+
+
+def _wait_accepting(process: ManagedProcess, port: int, timeout: float = 30.0) -> None:
+    """PostgreSQL listens before it accepts connections ("the database system is starting
+    up"), so an open port is not enough: ask it, as `pg_isready` does."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if not process.running:
+            raise RuntimeError(f"postgres exited early:\n{process.output()[-4000:]}")
+        ready = subprocess.run(
+            [_postgres_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(port), "-U", "vr"],
+            capture_output=True,
+            check=False,
+        )
+        if ready.returncode == 0:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"postgres not ready on port {port}\n{process.output()[-4000:]}")
+        time.sleep(0.1)
 
 
 @contextlib.contextmanager
@@ -75,7 +95,7 @@ def postgres_server() -> Iterator[str]:
         log_dir=Path(tempfile.mkdtemp(prefix="vr-postgres-log-")),
     )
     with process:
-        process.wait_port(port)
+        _wait_accepting(process, port)
         subprocess.run(
             [
                 *prefix,
