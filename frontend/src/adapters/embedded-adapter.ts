@@ -38,7 +38,8 @@ import type {
 } from './sfu-adapter.ts';
 import { initialSnapshot } from './sfu-adapter.ts';
 
-const REJOIN_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 8000];
+/** As livekit-client's default reconnect policy: ten attempts over about 45 s. */
+const REJOIN_DELAYS_MS = [500, 300, 1200, 2700, 4800, 7000, 7000, 7000, 7000, 7000];
 const PING_INTERVAL_MS = 5000;
 const PONG_TIMEOUT_MS = 12_000;
 const QUALITY_INTERVAL_MS = 2000;
