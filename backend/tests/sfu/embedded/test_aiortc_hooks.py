@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aioice
 import aiortc
 import pytest
 from video_rooms.sfu.embedded import aiortc_hooks
@@ -21,4 +22,10 @@ def test_another_version_is_refused_with_a_reason(monkeypatch: pytest.MonkeyPatc
 def test_a_moved_internal_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delattr(aiortc.RTCDtlsTransport, "_send_rtp")
     with pytest.raises(aiortc_hooks.ForwardingUnavailable, match="_send_rtp"):
+        aiortc_hooks.self_test()
+
+
+def test_another_aioice_is_refused_with_a_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aioice, "__version__", "9.9.9")
+    with pytest.raises(aiortc_hooks.ForwardingUnavailable, match=r"aioice 9\.9\.9.*0\.13\.0"):
         aiortc_hooks.self_test()

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from aiortc.clock import current_ntp_time
 from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpParameters
 from aiortc.rtp import HeaderExtensionsMap, RtpPacket
-from video_rooms.sfu.embedded.rtp_rewrite import ExtensionIds, serialize
+from video_rooms.sfu.embedded.rtp_rewrite import (
+    ExtensionIds,
+    Forwarded,
+    Rewriter,
+    abs_send_time,
+    interned_ids,
+    serialize,
+)
 
 URIS = {
     "mid": "urn:ietf:params:rtp-hdrext:sdes:mid",
@@ -75,3 +83,33 @@ def test_padding_csrcs_and_a_replaced_payload_survive() -> None:
     assert parsed.csrc == [1, 2]
     assert parsed.payload == b"\x9c\x40" + original.payload
     assert parsed.extensions.mid == "3"
+
+
+def test_one_prepared_packet_serves_every_subscriber_as_serialize_would() -> None:
+    # Subscribers with the same ids (shared by identity), other ids, other MIDs, and none.
+    targets = [
+        (interned_ids(1, 2, 3), b"0"),
+        (interned_ids(1, 2, 3), b"12"),
+        (interned_ids(4, 9, 14), b"7"),
+        (interned_ids(1, 2, 3), b"123"),
+        (ExtensionIds(1, 2, 3), b"5"),
+        (ExtensionIds(), b"5"),
+    ]
+    for original in (
+        _publisher_packet(audio=True),
+        _publisher_packet(audio=False, padding=3, csrc=[9]),
+    ):
+        forwarded = Forwarded(original)
+        for ssrc, (ids, mid) in enumerate(targets, start=1):
+            rewriter = Rewriter(ids=ids, mid=mid, ssrc=ssrc, payload_type=100)
+            expected = serialize(
+                original, ids=ids, mid=mid, ssrc=ssrc, payload_type=100, sequence_number=ssrc
+            )
+            assert rewriter.write(forwarded, ssrc) == expected
+
+
+def test_abs_send_time_is_aiortc_s_ntp_clock() -> None:
+    before = (current_ntp_time() >> 14) & 0xFFFFFF
+    now = abs_send_time()
+    after = (current_ntp_time() >> 14) & 0xFFFFFF
+    assert (now - before) & 0xFFFFFF <= (after - before) & 0xFFFFFF

@@ -15,7 +15,9 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+import aioice
 import aiortc
+from aioice.ice import CandidatePair, StunProtocol
 from aiortc import (
     MediaStreamTrack,
     RTCDtlsTransport,
@@ -24,17 +26,21 @@ from aiortc import (
     RTCRtpTransceiver,
 )
 from aiortc.mediastreams import MediaStreamError
+from aiortc.rtcdtlstransport import State
+from aiortc.rtcicetransport import RTCIceTransport
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters, RTCRtpHeaderExtensionParameters
 from aiortc.rtp import AnyRtcpPacket, RtcpByePacket, RtpPacket
 from av.frame import Frame
 
-from video_rooms.sfu.embedded.rtp_rewrite import ExtensionIds
+from video_rooms.sfu.embedded.rtp_rewrite import ExtensionIds, interned_ids
 
 PINNED_AIORTC_VERSION = "1.16.0"
+# `raw_sender` walks aioice's connection to the nominated pair's socket (uv.lock pins it).
+PINNED_AIOICE_VERSION = "0.13.0"
 
 RtpTap = Callable[[RtpPacket], Coroutine[Any, Any, None]]
 RtcpTap = Callable[[AnyRtcpPacket], Coroutine[Any, Any, None]]
-SendRaw = Callable[[bytes], Coroutine[Any, Any, None]]
+SendRaw = Callable[[bytes], None]
 
 
 class ForwardingUnavailable(RuntimeError):
@@ -50,7 +56,8 @@ class Outbound:
     payload_type: int
     rtx_payload_type: int | None
     extension_ids: ExtensionIds
-    send: SendRaw
+    send: SendRaw  # RTP
+    send_rtcp: SendRaw
 
 
 class _SilentTrack(MediaStreamTrack):
@@ -176,8 +183,42 @@ def outbound_for(transceiver: RTCRtpTransceiver) -> Outbound:
         payload_type=main.payloadType,
         rtx_payload_type=rtx_pt,
         extension_ids=_extension_ids(transceiver),
-        send=transport._send_rtp,
+        send=raw_sender(transport, rtcp=False),
+        send_rtcp=raw_sender(transport, rtcp=True),
     )
+
+
+def raw_sender(transport: RTCDtlsTransport, *, rtcp: bool) -> SendRaw:
+    """`RTCDtlsTransport._send_rtp` without its chain of coroutines, for RTP or for RTCP.
+
+    The same steps (SRTP-protect, then send on the ICE connection's nominated pair, as
+    `aioice.Connection.send` does, and count), but synchronous: the original is four nested
+    awaits per packet that never wait (a datagram send does not block), a measurable share of
+    the per-packet, per-subscriber cost. Raises `ConnectionError` as the original does.
+    """
+    ice: RTCIceTransport = transport.transport
+    nominated: dict[int, CandidatePair] = ice._connection._nominated
+    connected = State.CONNECTED
+    # The nominated pair's socket and address, looked up again whenever the pair changes.
+    route: tuple[CandidatePair | None, Any, tuple[str, int]] = (None, None, ("", 0))
+
+    def send(data: bytes) -> None:
+        nonlocal route
+        if transport._state is not connected:
+            raise ConnectionError("Cannot send encrypted RTP, not connected")
+        srtp = transport._tx_srtp
+        data = srtp.protect_rtcp(data) if rtcp else srtp.protect(data)
+        pair = nominated.get(1)
+        if pair is not route[0]:
+            if pair is None:
+                raise ConnectionError("Cannot send data, not connected")
+            route = (pair, pair.protocol.transport, pair.remote_addr)
+        # What StunProtocol.send_data does (a coroutine only by its signature).
+        route[1].sendto(data, route[2])
+        transport._RTCDtlsTransport__tx_bytes += len(data)  # type: ignore[attr-defined]
+        transport._RTCDtlsTransport__tx_packets += 1  # type: ignore[attr-defined]
+
+    return send
 
 
 _EXTENSION_FIELDS = {
@@ -194,7 +235,7 @@ def _extension_ids(transceiver: RTCRtpTransceiver) -> ExtensionIds:
         for ext in negotiated
         if ext.uri in _EXTENSION_FIELDS and 1 <= ext.id <= 14  # the one-byte form's range
     }
-    return ExtensionIds(**ids)
+    return interned_ids(**ids)
 
 
 def self_test() -> None:
@@ -204,10 +245,16 @@ def self_test() -> None:
             f"aiortc {aiortc.__version__} is installed; the embedded SFU's hooks are written "
             f"for exactly {PINNED_AIORTC_VERSION} (see aiortc_hooks.py before upgrading)"
         )
+    if aioice.__version__ != PINNED_AIOICE_VERSION:
+        raise ForwardingUnavailable(
+            f"aioice {aioice.__version__} is installed; the embedded SFU's hooks are written "
+            f"for exactly {PINNED_AIOICE_VERSION} (see aiortc_hooks.py before upgrading)"
+        )
     required = {
         RTCRtpReceiver: ("_handle_rtp_packet", "_handle_rtcp_packet", "_send_rtcp"),
         RTCRtpSender: ("_handle_rtcp_packet", "_send_rtcp", "_run_rtp"),
         RTCDtlsTransport: ("_send_rtp", "_handle_rtp_data"),
+        StunProtocol: ("send_data",),
     }
     missing = [
         f"{cls.__name__}.{name}"

@@ -7,7 +7,6 @@ import random
 from typing import Literal
 
 from aiortc import RTCRtpTransceiver
-from aiortc.clock import current_ntp_time
 from aiortc.rtp import (
     RTCP_PSFB_APP,
     RTCP_PSFB_PLI,
@@ -22,6 +21,7 @@ from video_rooms.sfu.embedded import aiortc_hooks
 from video_rooms.sfu.embedded.feedback import KeyframeRequester, RembForwarder
 from video_rooms.sfu.embedded.receiver_reports import UpstreamReports
 from video_rooms.sfu.embedded.rtp_history import RtpHistory
+from video_rooms.sfu.embedded.rtp_rewrite import Forwarded, abs_send_time
 from video_rooms.sfu.embedded.speakers import LevelMeter
 from video_rooms.sfu.embedded.subscription import Subscription
 from video_rooms.sfu.embedded.upstream_repair import UpstreamRepair
@@ -109,10 +109,12 @@ class Publication:
         elif self.level is not None and packet.extensions.audio_level is not None:
             self.level.add(packet.extensions.audio_level[1])
         # The subscriber's bandwidth estimator measures the path from us, not from the publisher.
-        packet.extensions.abs_send_time = (current_ntp_time() >> 14) & 0x00FFFFFF
+        packet.extensions.abs_send_time = abs_send_time()
+        forwarded = Forwarded(packet)
         waiting = False
-        for subscription in list(self.subscriptions.values()):
-            if not await subscription.forward(packet, in_seq, keyframe):
+        # No await in this loop (forwarding is synchronous), so the dict cannot change under it.
+        for subscription in self.subscriptions.values():
+            if not subscription.forward(forwarded, in_seq, keyframe):
                 waiting = True
         if waiting:
             await self.keyframes.request()

@@ -22,12 +22,11 @@ from aiortc.rtp import (
     RtcpRtpfbPacket,
     RtcpSenderInfo,
     RtcpSrPacket,
-    RtpPacket,
     unpack_remb_fci,
 )
 
-from video_rooms.sfu.embedded.aiortc_hooks import Outbound
-from video_rooms.sfu.embedded.rtp_rewrite import serialize
+from video_rooms.sfu.embedded.aiortc_hooks import Outbound, SendRaw
+from video_rooms.sfu.embedded.rtp_rewrite import Forwarded, Rewriter, serialize
 
 if TYPE_CHECKING:
     from video_rooms.sfu.embedded.publication import Publication
@@ -40,6 +39,8 @@ class Subscription:
         self.mid = mid
         self._mid = b""
         self.out: Outbound | None = None
+        self._rewriter: Rewriter | None = None
+        self._send: SendRaw | None = None
         self.media_ready = False
         self.started = False
         self._offset = 0
@@ -63,33 +64,34 @@ class Subscription:
         self.out = out
         self.mid = mid
         self._mid = mid.encode()
+        self._rewriter = Rewriter(
+            ids=out.extension_ids, mid=self._mid, ssrc=out.ssrc, payload_type=out.payload_type
+        )
+        self._send = out.send
 
-    async def forward(self, packet: RtpPacket, in_seq: int, keyframe: bool) -> bool:
-        """Send one publisher packet; False when this subscription still waits for a keyframe."""
-        out = self.out
-        if out is None or not self.media_ready or self.closed:
+    def forward(self, packet: Forwarded, in_seq: int, keyframe: bool) -> bool:
+        """Send one publisher packet; False when this subscription still waits for a keyframe.
+
+        Synchronous, as is everything below it: the per-packet, per-subscriber hot path.
+        """
+        rewriter = self._rewriter
+        send = self._send
+        if rewriter is None or send is None or not self.media_ready or self.closed:
             return True
         if not self.started:
             if self.publication.kind == "video" and not keyframe:
                 return False
             self._offset = (self._first_seq - in_seq) & 0xFFFF
             self.started = True
-        data = serialize(
-            packet,
-            ids=out.extension_ids,
-            mid=self._mid,
-            ssrc=out.ssrc,
-            payload_type=out.payload_type,
-            sequence_number=(in_seq + self._offset) & 0xFFFF,
-        )
+        data = rewriter.write(packet, (in_seq + self._offset) & 0xFFFF)
         self.packets_sent += 1
-        self.octets_sent += len(packet.payload)
+        self.octets_sent += packet.payload_size
         if self.drop_rate and random.random() < self.drop_rate:
             self.dropped += 1
             return True
         # try/except rather than contextlib.suppress: this is the per-packet hot path.
         try:  # noqa: SIM105
-            await out.send(data)
+            send(data)
         except ConnectionError:
             pass  # the subscriber is gone or not connected yet; its peer cleans up
         return True
@@ -144,7 +146,7 @@ class Subscription:
             )
         self.retransmitted += 1
         with contextlib.suppress(ConnectionError):
-            await out.send(data)
+            out.send(data)
 
     async def send_sender_report(self, ntp_timestamp: int, rtp_timestamp: int) -> None:
         """Relay the publisher's clock mapping (for lip sync) with this stream's own counters."""
@@ -161,4 +163,4 @@ class Subscription:
             ),
         )
         with contextlib.suppress(ConnectionError):
-            await out.send(bytes(report))
+            out.send_rtcp(bytes(report))
