@@ -5,7 +5,6 @@ streams once it is right, and keeps it for the tab (sessionStorage) across a rel
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,10 @@ BACKEND_ENV = {"DEBUG_TOKEN": OPERATOR_TOKEN}
 
 def token_input(page: Page) -> Locator:
     return page.get_by_label("Operator token", exact=True)
+
+
+def stored_token(page: Page) -> str | None:
+    return page.evaluate("sessionStorage.getItem('video-rooms:debug-operator-token')")
 
 
 def submit_token(page: Page, token: str) -> None:
@@ -61,9 +64,10 @@ def test_logs_ask_for_the_operator_token_in_production(
     expect(viewer.get_by_role("alert")).to_contain_text("Token refused")
     expect(token_input(viewer)).to_be_visible()
     expect(rows).to_have_count(0)
-    time.sleep(3)
+    # (Waiting through Playwright, so that a stream opened meanwhile would be counted.)
+    viewer.wait_for_timeout(3000)
     assert len(streams) == 2
-    assert viewer.evaluate("sessionStorage.length") == 0
+    assert stored_token(viewer) is None
 
     # The right token: the stream opens and the backend's lines arrive live.
     submit_token(viewer, OPERATOR_TOKEN)
@@ -80,6 +84,7 @@ def test_logs_ask_for_the_operator_token_in_production(
     room_created.get_by_role("button").click()
     expect(viewer.locator(".log-metadata").first).to_contain_text(room_id)
     # The token stays in this tab only.
+    assert stored_token(viewer) == OPERATOR_TOKEN
     assert viewer.evaluate("localStorage.length") == 0
 
     # A reload keeps streaming without asking again.
@@ -95,4 +100,4 @@ def test_logs_ask_for_the_operator_token_in_production(
     viewer.get_by_role("button", name="Forget token").click()
     expect(token_input(viewer)).to_be_visible()
     expect(rows).to_have_count(0)
-    assert viewer.evaluate("sessionStorage.length") == 0
+    assert stored_token(viewer) is None
