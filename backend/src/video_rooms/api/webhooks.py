@@ -42,6 +42,10 @@ async def livekit_webhook(
         await repo.mark_all_left(room_id)
     elif not event.event:
         raise ApiError(400, "invalid_webhook", "Webhook without an event name.")
+    if room_id:
+        # The connected count changed: the next join here must see it, not the cached one
+        # (a room at its limit would otherwise hand out a token LiveKit then refuses).
+        request.app.state.room_service.forget_room(room_id)
     logger.info(
         "livekit webhook %s", event.event, extra={"event": event.event, "webhook_id": event.id}
     )
