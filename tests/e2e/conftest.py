@@ -21,7 +21,6 @@ from vr_testkit.livekit import LiveKitServer
 from vr_testkit.processes import REPO_ROOT, ManagedProcess, free_port, render_config
 
 NGINX_TEMPLATE = REPO_ROOT / "config" / "nginx.conf"
-FRONTEND_DIST = REPO_ROOT / "frontend" / "dist"
 
 
 def render_nginx_conf(values: dict[str, str]) -> str:
@@ -32,6 +31,7 @@ def render_nginx_conf(values: dict[str, str]) -> str:
 
 @dataclass
 class Stack:
+    static_root: Path
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="vr-e2e-")))
     backend_port: int = field(default_factory=free_port)
     debug_port: int = field(default_factory=free_port)
@@ -128,7 +128,7 @@ class Stack:
             render_nginx_conf(
                 {
                     "LISTEN_PORT": f"127.0.0.1:{self.http_port}",
-                    "STATIC_ROOT": str(FRONTEND_DIST),
+                    "STATIC_ROOT": str(self.static_root),
                     "BACKEND_SERVERS": f"server 127.0.0.1:{self.backend_port};",
                     "DEBUG_UPSTREAM": f"127.0.0.1:{self.debug_port}",
                     "DEBUG_SYSLOG": f"127.0.0.1:{self.debug_syslog_port}",
@@ -200,15 +200,23 @@ TRACK_PEER_CONNECTIONS = """
 
 
 @pytest.fixture(scope="session")
-def frontend_dist() -> Path:
-    """Builds the frontend once per run, so the tests never serve a stale bundle."""
-    subprocess.run(
-        ["npm", "run", "--silent", "build"],
-        cwd=REPO_ROOT / "frontend",
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return FRONTEND_DIST
+def frontend_dist() -> Iterator[Path]:
+    """Builds the frontend once per run, so the tests never serve a stale bundle; into a
+    directory of this run's own, so a `make up` or another test run rebuilding frontend/dist
+    cannot swap the bundle under a page that is loading it."""
+    out_dir = Path(tempfile.mkdtemp(prefix="vr-e2e-dist-"))
+    # nginx's workers (an unprivileged user when the tests run as root) must read it.
+    out_dir.chmod(0o755)
+    try:
+        subprocess.run(
+            ["npm", "run", "--silent", "build", "--", "--outDir", str(out_dir), "--emptyOutDir"],
+            cwd=REPO_ROOT / "frontend",
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        yield out_dir
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -216,6 +224,7 @@ def stack(frontend_dist: Path, request: pytest.FixtureRequest) -> Iterator[Stack
     """One app for the tests of a module (each test makes its own rooms). A module can set
     BACKEND_ENV (or DEBUG_ENV) to run its backend (or debug service) with other settings."""
     running = Stack(
+        static_root=frontend_dist,
         backend_env=getattr(request.module, "BACKEND_ENV", {}),
         debug_env=getattr(request.module, "DEBUG_ENV", {}),
     )
@@ -231,7 +240,9 @@ def provider_stack(frontend_dist: Path, request: pytest.FixtureRequest) -> Itera
     """The app on each SFU provider in turn: a module whose tests use this fixture (or alias
     `stack` to it) runs them all once per provider."""
     running = Stack(
-        sfu_provider=request.param, backend_env=getattr(request.module, "BACKEND_ENV", {})
+        static_root=frontend_dist,
+        sfu_provider=request.param,
+        backend_env=getattr(request.module, "BACKEND_ENV", {}),
     )
     try:
         running.start()
@@ -241,9 +252,13 @@ def provider_stack(frontend_dist: Path, request: pytest.FixtureRequest) -> Itera
 
 
 @pytest.fixture(scope="module")
-def embedded_stack(frontend_dist: Path) -> Iterator[Stack]:
+def embedded_stack(frontend_dist: Path, request: pytest.FixtureRequest) -> Iterator[Stack]:
     """The app on the embedded SFU only, for tests of what only it does."""
-    running = Stack(sfu_provider="embedded")
+    running = Stack(
+        static_root=frontend_dist,
+        sfu_provider="embedded",
+        backend_env=getattr(request.module, "BACKEND_ENV", {}),
+    )
     try:
         running.start()
         yield running

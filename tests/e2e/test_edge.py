@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import secrets
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from vr_testkit.processes import REPO_ROOT
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
@@ -30,15 +28,13 @@ SECURITY_HEADERS = {
 }
 
 
-def any_asset() -> str:
-    return "/assets/" + next(
-        p.name for p in Path(REPO_ROOT, "frontend", "dist", "assets").glob("*.js")
-    )
+def any_asset(stack: Stack) -> str:
+    return "/assets/" + next(p.name for p in (stack.static_root / "assets").glob("*.js"))
 
 
 @pytest.mark.parametrize("path", ["/", "/r/SomeRoomId00", "/logs", "asset", "/api/health"])
 def test_security_headers_on_every_kind_of_response(stack: Stack, path: str) -> None:
-    url = stack.url + (any_asset() if path == "asset" else path)
+    url = stack.url + (any_asset(stack) if path == "asset" else path)
     response = httpx.get(url)
     assert response.status_code == 200
     for name, value in SECURITY_HEADERS.items():
@@ -69,7 +65,7 @@ def test_errors_carry_the_headers_too(stack: Stack) -> None:
 
 
 def test_caching(stack: Stack) -> None:
-    assert "max-age=31536000" in httpx.get(stack.url + any_asset()).headers["cache-control"]
+    assert "max-age=31536000" in httpx.get(stack.url + any_asset(stack)).headers["cache-control"]
     assert httpx.get(stack.url + "/").headers["cache-control"] == "no-cache"
 
 
