@@ -16,17 +16,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
+from vr_testkit import edge
 from vr_testkit.embedded_sfu import EmbeddedSfuProcess
 from vr_testkit.livekit import LiveKitServer
-from vr_testkit.processes import REPO_ROOT, ManagedProcess, free_port, render_config
-
-NGINX_TEMPLATE = REPO_ROOT / "config" / "nginx.conf"
-
-
-def render_nginx_conf(values: dict[str, str]) -> str:
-    """The template rendered by config/render.sh, as deployments render it (an unfilled
-    placeholder is an error there)."""
-    return render_config(NGINX_TEMPLATE, values)
+from vr_testkit.processes import REPO_ROOT, ManagedProcess, free_port
 
 
 @dataclass
@@ -53,7 +46,11 @@ class Stack:
         return f"http://127.0.0.1:{self.debug_port}"
 
     def _process(self, name: str, argv: list[str], env: dict[str, str]) -> ManagedProcess:
-        process = ManagedProcess(name, argv, env=env, cwd=self.workdir, log_dir=self.workdir)
+        return self._started(
+            ManagedProcess(name, argv, env=env, cwd=self.workdir, log_dir=self.workdir)
+        )
+
+    def _started(self, process: ManagedProcess) -> ManagedProcess:
         self.processes.append(process)
         return process.start()
 
@@ -86,21 +83,21 @@ class Stack:
             self.livekit.start()
             sfu_upstream = f"127.0.0.1:{self.livekit.port}"
 
-        debug = self._process(
-            "debug-service",
-            [sys.executable, "-m", "debug_service"],
-            {
-                "DEBUG_PORT": str(self.debug_port),
-                "DEBUG_SYSLOG_PORT": str(self.debug_syslog_port),
-                "DEBUG_DB_PATH": str(self.workdir / "debug.db"),
-                "BACKEND_URL": backend,
-                "SFU_HEALTH_URL": sfu_health_url,
-                "FRONTEND_URL": self.url,
+        debug = self._started(
+            edge.debug_service(
+                self.workdir,
+                port=self.debug_port,
+                syslog_port=self.debug_syslog_port,
+                backend_url=backend,
+                sfu_health_url=sfu_health_url,
+                frontend_url=self.url,
                 # Status changes within a second, so the SFU-down test need not wait long.
-                "DEBUG_MONITOR_INTERVAL_S": "1",
-                "DEBUG_MONITOR_TIMEOUT_S": "1",
-                **self.debug_env,
-            },
+                env={
+                    "DEBUG_MONITOR_INTERVAL_S": "1",
+                    "DEBUG_MONITOR_TIMEOUT_S": "1",
+                    **self.debug_env,
+                },
+            )
         )
         debug.wait_http(self.debug_url + "/api/health", expect=200)
 
@@ -121,11 +118,9 @@ class Stack:
         )
         server.wait_http(backend + "/api/health", expect=200)
 
-        nginx_dir = self.workdir / "nginx"
-        nginx_dir.mkdir()
-        conf = nginx_dir / "nginx.conf"
-        conf.write_text(
-            render_nginx_conf(
+        proxy = self._started(
+            edge.nginx(
+                self.workdir,
                 {
                     "LISTEN_PORT": f"127.0.0.1:{self.http_port}",
                     "STATIC_ROOT": str(self.static_root),
@@ -134,14 +129,8 @@ class Stack:
                     "DEBUG_SYSLOG": f"127.0.0.1:{self.debug_syslog_port}",
                     "SFU_UPSTREAM": sfu_upstream,
                     "CSP_CONNECT_SRC": "",
-                }
+                },
             )
-        )
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        proxy = self._process(
-            "nginx",
-            [nginx, "-p", str(nginx_dir), "-c", str(conf), "-e", "stderr", "-g", "daemon off;"],
-            {},
         )
         proxy.wait_http(self.url + "/", expect=200)
         return self
@@ -199,6 +188,15 @@ TRACK_PEER_CONNECTIONS = """
 """
 
 
+@contextlib.contextmanager
+def started(stack: Stack) -> Iterator[Stack]:
+    """The stack running for the block, stopped after it whatever happens."""
+    try:
+        yield stack.start()
+    finally:
+        stack.stop()
+
+
 @pytest.fixture(scope="session")
 def frontend_dist() -> Iterator[Path]:
     """Builds the frontend once per run, so the tests never serve a stale bundle; into a
@@ -228,11 +226,8 @@ def stack(frontend_dist: Path, request: pytest.FixtureRequest) -> Iterator[Stack
         backend_env=getattr(request.module, "BACKEND_ENV", {}),
         debug_env=getattr(request.module, "DEBUG_ENV", {}),
     )
-    try:
-        running.start()
+    with started(running):
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="module", params=["livekit", "embedded"])
@@ -244,11 +239,8 @@ def provider_stack(frontend_dist: Path, request: pytest.FixtureRequest) -> Itera
         sfu_provider=request.param,
         backend_env=getattr(request.module, "BACKEND_ENV", {}),
     )
-    try:
-        running.start()
+    with started(running):
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -259,11 +251,8 @@ def embedded_stack(frontend_dist: Path, request: pytest.FixtureRequest) -> Itera
         sfu_provider="embedded",
         backend_env=getattr(request.module, "BACKEND_ENV", {}),
     )
-    try:
-        running.start()
+    with started(running):
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import secrets
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,9 +24,10 @@ import httpx
 from livekit import api
 from redis import Redis
 
+from vr_testkit import edge
 from vr_testkit.databases import postgres_server, redis_server
 from vr_testkit.livekit import LiveKitServer
-from vr_testkit.processes import REPO_ROOT, ManagedProcess, free_port, render_config
+from vr_testkit.processes import ManagedProcess, free_port
 from vr_testkit.services import BackendProcess, backend_process
 
 REPLICAS = 2
@@ -71,17 +71,15 @@ class ScaledStack:
             assert node.process is not None
             node.process.name = f"livekit-{number}"
 
-        debug = self._process(
-            "debug-service",
-            [sys.executable, "-m", "debug_service"],
-            {
-                "DEBUG_PORT": str(self.debug_port),
-                "DEBUG_SYSLOG_PORT": str(self.debug_syslog_port),
-                "DEBUG_DB_PATH": str(self.workdir / "debug.db"),
-                "BACKEND_URL": self.url,
-                "SFU_HEALTH_URL": self.livekit_nodes[0].http_url + "/",
-                "FRONTEND_URL": self.url,
-            },
+        debug = self._started(
+            edge.debug_service(
+                self.workdir,
+                port=self.debug_port,
+                syslog_port=self.debug_syslog_port,
+                backend_url=self.url,
+                sfu_health_url=self.livekit_nodes[0].http_url + "/",
+                frontend_url=self.url,
+            )
         )
 
         # Migrations once, before the replicas start (two replicas migrating the same
@@ -109,12 +107,9 @@ class ScaledStack:
             replica.wait_http(replica.url + "/api/health", expect=200)
         debug.wait_http(self.debug_url + "/api/health", expect=200)
 
-        nginx_dir = self.workdir / "nginx"
-        nginx_dir.mkdir()
-        conf = nginx_dir / "nginx.conf"
-        conf.write_text(
-            render_config(
-                REPO_ROOT / "config" / "nginx.conf",
+        proxy = self._started(
+            edge.nginx(
+                self.workdir,
                 {
                     "LISTEN_PORT": f"127.0.0.1:{self.http_port}",
                     "STATIC_ROOT": str(self.frontend_dist),
@@ -129,17 +124,10 @@ class ScaledStack:
                 },
             )
         )
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        proxy = self._process(
-            "nginx",
-            [nginx, "-p", str(nginx_dir), "-c", str(conf), "-e", "stderr", "-g", "daemon off;"],
-            {},
-        )
         proxy.wait_http(self.url + "/", expect=200)
         return self
 
-    def _process(self, name: str, argv: list[str], env: dict[str, str]) -> ManagedProcess:
-        process = ManagedProcess(name, argv, env=env, cwd=self.workdir, log_dir=self.workdir)
+    def _started(self, process: ManagedProcess) -> ManagedProcess:
         self.processes.append(process)
         return process.start()
 
