@@ -14,6 +14,7 @@ from debug_service.syslog_messages import (
     room_id_from_path,
     status_level,
 )
+from video_rooms.ids import ROOM_ID_PATTERN
 
 JOIN = (
     b'<190>Nov 24 02:03:15 nginx: {"request_id":"abab9bf25cf5434aeda6cf00dd370a88",'
@@ -108,8 +109,7 @@ def test_room_id_from_path(path: str, room_id: str | None) -> None:
 
 
 def test_the_room_id_pattern_is_the_backends() -> None:
-    ids = pytest.importorskip("video_rooms.ids")
-    assert f"^{ROOM_ID}$" == ids.ROOM_ID_PATTERN.pattern
+    assert f"^{ROOM_ID}$" == ROOM_ID_PATTERN.pattern
 
 
 @pytest.mark.parametrize(
