@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 import logging
-import sys
 
 import uvicorn
-from pydantic import ValidationError
 
 from video_rooms.db import migrate
 from video_rooms.logging_setup import configure_logging
 from video_rooms.settings import Settings
+from video_rooms.startup import settings_or_exit
 
 logger = logging.getLogger("video_rooms")
 
 
 def main() -> None:
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        print(f"video-rooms: invalid configuration: {exc}", file=sys.stderr)
-        sys.exit(2)
-    problems = settings.production_problems()
-    if problems:
-        # One line, so it is the first thing an operator sees in `docker compose logs`.
-        print(
-            "video-rooms: refusing to start in production: " + "; ".join(problems),
-            file=sys.stderr,
-        )
-        sys.exit(2)
+    settings = settings_or_exit("video-rooms", Settings)
     configure_logging(
         settings.log_level,
         json_lines=settings.is_production,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Literal
 
@@ -82,17 +83,28 @@ class Settings(BaseSettings):
         """Why this configuration must not run in production (empty when it may)."""
         if not self.is_production:
             return []
-        problems: list[str] = []
-        secrets = {
-            "LIVEKIT_API_SECRET": (self.livekit_api_secret, DEV_LIVEKIT_API_SECRET),
-            "SECRET_KEY_BASE": (self.secret_key_base, DEV_SECRET_KEY_BASE),
-            "ADMIN_TOKEN": (self.admin_token, DEV_ADMIN_TOKEN),
-        }
-        if self.livekit_api_key == DEV_LIVEKIT_API_KEY:
-            problems.append("LIVEKIT_API_KEY is the development default")
-        for name, (value, dev_default) in secrets.items():
-            if value == dev_default:
-                problems.append(f"{name} is the development default")
-            elif len(value) < MIN_SECRET_LENGTH:
-                problems.append(f"{name} is shorter than {MIN_SECRET_LENGTH} characters")
-        return problems
+        return development_secret_problems(
+            self.livekit_api_key,
+            {
+                "LIVEKIT_API_SECRET": (self.livekit_api_secret, DEV_LIVEKIT_API_SECRET),
+                "SECRET_KEY_BASE": (self.secret_key_base, DEV_SECRET_KEY_BASE),
+                "ADMIN_TOKEN": (self.admin_token, DEV_ADMIN_TOKEN),
+            },
+        )
+
+
+def development_secret_problems(
+    livekit_api_key: str, secrets: Mapping[str, tuple[str, str]]
+) -> list[str]:
+    """The production rule every process holding the key pair applies, in one wording: the
+    LiveKit key must not be the development one, and each secret (name -> (value, development
+    default)) must be neither its development default nor shorter than MIN_SECRET_LENGTH."""
+    problems: list[str] = []
+    if livekit_api_key == DEV_LIVEKIT_API_KEY:
+        problems.append("LIVEKIT_API_KEY is the development default")
+    for name, (value, dev_default) in secrets.items():
+        if value == dev_default:
+            problems.append(f"{name} is the development default")
+        elif len(value) < MIN_SECRET_LENGTH:
+            problems.append(f"{name} is shorter than {MIN_SECRET_LENGTH} characters")
+    return problems

@@ -12,7 +12,11 @@ from aiortc import RTCIceServer
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from video_rooms.settings import DEV_LIVEKIT_API_KEY, DEV_LIVEKIT_API_SECRET, MIN_SECRET_LENGTH
+from video_rooms.settings import (
+    DEV_LIVEKIT_API_KEY,
+    DEV_LIVEKIT_API_SECRET,
+    development_secret_problems,
+)
 
 
 class EmbeddedSfuSettings(BaseSettings):
@@ -48,18 +52,14 @@ class EmbeddedSfuSettings(BaseSettings):
     def production_problems(self) -> list[str]:
         """Why this configuration must not run in production (empty when it may).
 
-        The key/secret rule and wording are the backend's (`Settings.production_problems`):
+        The key/secret rule and wording are the backend's (`development_secret_problems`):
         the two processes share the pair, so an operator sees the same complaint from both.
         """
         if self.app_env != "production":
             return []
-        problems: list[str] = []
-        if self.api_key == DEV_LIVEKIT_API_KEY:
-            problems.append("LIVEKIT_API_KEY is the development default")
-        if self.api_secret == DEV_LIVEKIT_API_SECRET:
-            problems.append("LIVEKIT_API_SECRET is the development default")
-        elif len(self.api_secret) < MIN_SECRET_LENGTH:
-            problems.append(f"LIVEKIT_API_SECRET is shorter than {MIN_SECRET_LENGTH} characters")
+        problems = development_secret_problems(
+            self.api_key, {"LIVEKIT_API_SECRET": (self.api_secret, DEV_LIVEKIT_API_SECRET)}
+        )
         if self.test_hooks:
             # The hooks let an admin token degrade anyone's media on purpose.
             problems.append("EMBEDDED_SFU_TEST_HOOKS is enabled")
