@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 from video_rooms.db.batch_insert import BatchInserter
 from video_rooms.db.engine import create_engine, write_transaction
 from video_rooms.db.tables import chat_messages, rooms
+
+
+@contextlib.asynccontextmanager
+async def engine_with_a_room(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on the migrated database, which has one room ("room1") to chat in."""
+    engine = create_engine(database_url)
+    try:
+        async with write_transaction(engine) as conn:
+            await conn.execute(
+                rooms.insert(),
+                {"id": "room1", "created_at": datetime.now(UTC), "max_participants": 4},
+            )
+        yield engine
+    finally:
+        await engine.dispose()
 
 
 def message(text: str, name: str | None = "Ann") -> dict[str, object]:
@@ -23,13 +41,7 @@ def message(text: str, name: str | None = "Ann") -> dict[str, object]:
 
 
 async def test_each_caller_gets_its_own_id_and_a_bad_row_fails_alone(database_url: str) -> None:
-    engine = create_engine(database_url)
-    try:
-        async with write_transaction(engine) as conn:
-            await conn.execute(
-                rooms.insert(),
-                {"id": "room1", "created_at": datetime.now(UTC), "max_participants": 4},
-            )
+    async with engine_with_a_room(database_url) as engine:
         inserter = BatchInserter(
             chat_messages, lambda: write_transaction(engine), returning=chat_messages.c.id
         )
@@ -50,22 +62,12 @@ async def test_each_caller_gets_its_own_id_and_a_bad_row_fails_alone(database_ur
                 (await conn.execute(select(chat_messages.c.id, chat_messages.c.text))).all()
             )
         assert [stored[message_id] for message_id in results] == texts
-    finally:
-        await engine.dispose()
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_without_returning_insert_gives_none(database_url: str) -> None:
-    engine = create_engine(database_url)
-    try:
-        async with write_transaction(engine) as conn:
-            await conn.execute(
-                rooms.insert(),
-                {"id": "room1", "created_at": datetime.now(UTC), "max_participants": 4},
-            )
+    async with engine_with_a_room(database_url) as engine:
         inserter = BatchInserter(chat_messages, lambda: write_transaction(engine))
         assert await inserter.insert(message("hello")) is None
         async with engine.connect() as conn:
             assert (await conn.execute(select(chat_messages.c.text))).scalars().all() == ["hello"]
-    finally:
-        await engine.dispose()

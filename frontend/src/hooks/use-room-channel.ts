@@ -1,17 +1,12 @@
 import { useState, useSyncExternalStore } from 'react';
-import { type RoomChannel, type RoomChannelState, openRoomChannel } from '../services/room-channel.ts';
+import {
+  type RoomChannel,
+  type RoomChannelState,
+  initialRoomChannelState,
+  openRoomChannel,
+} from '../services/room-channel.ts';
 
-const idle: RoomChannelState = {
-  status: 'joining',
-  error: null,
-  participantId: null,
-  isHost: false,
-  messages: [],
-  people: [],
-  unread: 0,
-  chatOpen: false,
-  reactions: [],
-};
+const idle = initialRoomChannelState;
 
 interface Options {
   roomId: string;

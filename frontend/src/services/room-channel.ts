@@ -98,18 +98,21 @@ export interface RoomChannelOptions {
   now?: () => number;
 }
 
+/** A channel's state before it has joined (also what a page shows while there is none). */
+export const initialRoomChannelState: RoomChannelState = {
+  status: 'joining',
+  error: null,
+  participantId: null,
+  isHost: false,
+  messages: [],
+  people: [],
+  unread: 0,
+  chatOpen: false,
+  reactions: [],
+};
+
 export class RoomChannel {
-  private state: RoomChannelState = {
-    status: 'joining',
-    error: null,
-    participantId: null,
-    isHost: false,
-    messages: [],
-    people: [],
-    unread: 0,
-    chatOpen: false,
-    reactions: [],
-  };
+  private state: RoomChannelState = initialRoomChannelState;
   private readonly listeners = new Set<() => void>();
   private readonly presence: Presence;
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
