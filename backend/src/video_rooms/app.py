@@ -9,8 +9,8 @@ import httpx
 from fastapi import FastAPI
 
 from video_rooms.api import health, rooms, webhooks
+from video_rooms.api.errors import install_error_handlers
 from video_rooms.db.engine import create_engine
-from video_rooms.errors import install_error_handlers
 from video_rooms.middleware import (
     BodySizeLimitMiddleware,
     JsonOnlyMiddleware,
@@ -48,9 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.livekit_api_key,
             settings.livekit_api_secret,
         )
-        app.state.realtime = await Realtime.open(
-            settings, engine, sfu, on_room_closed=app.state.room_service.forget_room
-        )
+        app.state.realtime = await Realtime.open(settings, engine, app.state.room_service)
         try:
             yield
         finally:

@@ -11,7 +11,9 @@ from contextlib import AbstractAsyncContextManager
 import pytest
 from livekit import api
 from video_rooms.rooms import service
+from video_rooms.rooms.errors import RoomClosed
 from video_rooms.rooms.room_cache import RoomCache
+from video_rooms.rooms.service import RoomService
 from video_rooms.settings import Settings
 from vr_testkit.api import create_room, join_room
 from vr_testkit.databases import redis_server
@@ -67,6 +69,10 @@ async def test_host_ends_the_room_for_everyone(server: LiveServer, livekit: Live
     _, again = await grace.join(topic, {"token": guest["token"]})
     assert again["status"] == "error" and again["response"]["reason"] == "room_closed"
     assert await _rest_join_status(server, room_id) == 410
+    # The rooms service (which the channel's renew_token asks) mints nothing for an ended room.
+    rooms: RoomService = server.app.state.room_service
+    with pytest.raises(RoomClosed):
+        await rooms.renew_token(room_id, guest["participant_id"], "Grace")
     await ada.close()
     await grace.close()
 

@@ -85,3 +85,13 @@ async def test_unicode_names_survive(repo: RoomRepository) -> None:
     await repo.create_room_with_creator("room-u", "p_u", "Zoë 李 🎥", 8)
     participant = await repo.get_participant("p_u")
     assert participant is not None and participant.name == "Zoë 李 🎥"
+
+
+async def test_a_room_is_closed_once(repo: RoomRepository) -> None:
+    await repo.create_room_with_creator("room-a", "p_1", "Ann", 8)
+    closed_at = await repo.close_room("room-a")
+    assert closed_at is not None
+    room = await repo.get_room("room-a")
+    assert room is not None and room.closed_at == closed_at
+    assert await repo.close_room("room-a") is None
+    assert await repo.close_room("missing") is None

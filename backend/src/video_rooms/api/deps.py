@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
 
-from video_rooms.errors import ApiError, unauthorized
+from video_rooms.api.errors import ApiError, unauthorized
 from video_rooms.ids import ROOM_ID_PATTERN
 from video_rooms.rooms.service import RoomService
 from video_rooms.settings import Settings

@@ -7,7 +7,7 @@ import logging
 from fastapi import APIRouter, Header, Request, Response
 from livekit.api import TokenVerifier, WebhookReceiver
 
-from video_rooms.errors import ApiError, unauthorized
+from video_rooms.api.errors import ApiError, unauthorized
 from video_rooms.logging_setup import participant_id_var, room_id_var
 from video_rooms.rooms.repository import RoomRepository
 

@@ -18,7 +18,7 @@ from video_rooms.realtime.channel import Channel, JoinRefused, Reply, error, ok
 from video_rooms.realtime.connection import Connection
 from video_rooms.realtime.presence import PRESENCE_STATE, Entry
 from video_rooms.realtime.protocol import Payload
-from video_rooms.tokens import TokenError, verify_room_token
+from video_rooms.rooms.errors import RoomError
 
 if TYPE_CHECKING:
     from video_rooms.realtime.runtime import Realtime
@@ -54,27 +54,21 @@ class RoomChannel(Channel):
         token = payload.get("token")
         if not isinstance(token, str) or not token:
             raise JoinRefused("unauthorized", "Join with {token: <your room token>}.")
-        settings = self._rt.settings
         try:
-            claims = verify_room_token(
-                token,
-                api_key=settings.livekit_api_key,
-                api_secret=settings.livekit_api_secret,
-                room_id=self.room_id,
-            )
-        except TokenError as exc:
-            raise JoinRefused("unauthorized", f"Invalid room token: {exc}.") from exc
+            claims = self._rt.rooms.verify_token(self.room_id, token)
+        except RoomError as exc:
+            raise JoinRefused(exc.code, exc.message) from exc
         self.participant_id, self.name = claims.participant_id, claims.name
         self._log_context()
         # Subscribe before reading state and history, so nothing falls between the two.
         await self._rt.pubsub.subscribe(self.topic, self)
         self._subscribed = True
-        room, history = await self._rt.store.room_with_history(self.room_id)
-        if room is None:
-            raise JoinRefused("room_not_found", "This room does not exist.")
-        if room.closed:
-            raise JoinRefused("room_closed", "This room has been ended by its host.")
-        self.is_host = room.creator_id == self.participant_id
+        try:
+            member = await self._rt.rooms.member(self.room_id, claims)
+        except RoomError as exc:
+            raise JoinRefused(exc.code, exc.message) from exc
+        self.is_host = member.is_host
+        history = await self._rt.store.history(self.room_id)
         self._history_ids = {message.id for message in history}
         self._entry = await self._rt.presence.track(
             self.topic,
@@ -124,7 +118,7 @@ class RoomChannel(Channel):
             case "end_room":
                 return await self._end_room()
             case "renew_token":
-                return self._renew_token()
+                return await self._renew_token()
             case _:
                 return error("unknown_event", f"The room channel has no event {event!r}.")
 
@@ -188,19 +182,11 @@ class RoomChannel(Channel):
         return ok()
 
     async def _end_room(self) -> Reply:
-        if not self.is_host:
-            return error("not_host", "Only the host can end the room for everyone.")
-        closed_at = await self._rt.store.close_room(self.room_id)
-        if closed_at is None:
-            return error("room_closed", "This room has already been ended.")
-        await self._rt.room_closed(self.room_id)
         try:
-            await self._rt.sfu.delete_room(self.room_id)
-        except Exception as exc:
-            # The room is closed for good in our database, which is what every join checks;
-            # the SFU drops its room by itself once it is empty. Everyone must still be told.
-            logger.warning("could not delete the SFU room", extra={"error": str(exc)})
-        logger.info("host ended the room")
+            closed_at = await self._rt.rooms.end(self.room_id, self.participant_id)
+        except RoomError as exc:
+            return error(exc.code, exc.message)
+        await self._rt.room_closed(self.room_id)
         await self._rt.pubsub.broadcast(
             self.topic,
             ROOM_CLOSED,
@@ -208,8 +194,11 @@ class RoomChannel(Channel):
         )
         return ok()
 
-    def _renew_token(self) -> Reply:
-        token = self._rt.sfu.generate_token(self.room_id, self.participant_id, self.name)
+    async def _renew_token(self) -> Reply:
+        try:
+            token = await self._rt.rooms.renew_token(self.room_id, self.participant_id, self.name)
+        except RoomError as exc:
+            return error(exc.code, exc.message)
         return ok({"token": token, "expires_at": _expiry(token)})
 
     def _log_context(self) -> None:

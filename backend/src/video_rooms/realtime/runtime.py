@@ -1,4 +1,5 @@
-"""The realtime service of one backend process: pub/sub, presence, storage and open sockets.
+"""The realtime service of one backend process: pub/sub, presence, storage and open sockets;
+room actions go to the rooms service.
 
 Built by the app's lifespan; with `REDIS_URL` the broadcasts and presences are shared with the
 other backend processes through Redis, otherwise they stay in this process.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,8 +23,8 @@ from video_rooms.realtime.redis_broker import RedisBroker
 from video_rooms.realtime.redis_presence import RedisPresenceStore
 from video_rooms.realtime.room_channel import RoomChannel
 from video_rooms.realtime.store import RealtimeStore
+from video_rooms.rooms.service import RoomService
 from video_rooms.settings import Settings
-from video_rooms.sfu.provider import SfuProvider
 
 logger = logging.getLogger(__name__)
 
@@ -59,32 +59,28 @@ class Realtime:
         self,
         settings: Settings,
         store: RealtimeStore,
-        sfu: SfuProvider,
+        rooms: RoomService,
         pubsub: PubSub,
         presence: Presence,
         redis: Redis | None,
-        on_room_closed: Callable[[str], None] | None = None,
     ) -> None:
         self.settings = settings
         self.limits = Limits.from_settings(settings)
         self.store = store
-        self.sfu = sfu
+        self.rooms = rooms
         self.pubsub = pubsub
         self.presence = presence
         self.connections: set[Connection] = set()
         self.routes = ChannelRoutes()
         self.routes.add("room:", lambda topic, ref, conn: RoomChannel(topic, ref, conn, self))
         self._redis = redis
-        # Lets the rooms service drop what it cached about a room the host just ended.
-        self.on_room_closed = on_room_closed
 
     @classmethod
     async def open(
         cls,
         settings: Settings,
         engine: AsyncEngine,
-        sfu: SfuProvider,
-        on_room_closed: Callable[[str], None] | None = None,
+        rooms: RoomService,
     ) -> Realtime:
         node_id = secrets.token_hex(8)
         redis: Redis | None = None
@@ -103,7 +99,7 @@ class Realtime:
         presence = Presence(presence_store, pubsub)
         await presence.start()
         store = RealtimeStore(engine)
-        realtime = cls(settings, store, sfu, pubsub, presence, redis, on_room_closed)
+        realtime = cls(settings, store, rooms, pubsub, presence, redis)
         await pubsub.listen(ROOMS_CLOSED_TOPIC, realtime._heard_room_closed)
         logger.info(
             "realtime channels ready",
@@ -112,15 +108,15 @@ class Realtime:
         return realtime
 
     async def room_closed(self, room_id: str) -> None:
-        """Tells every backend process, this one at once, that `room_id` was closed."""
-        if self.on_room_closed is not None:
-            self.on_room_closed(room_id)
+        """Tells every other backend process that `room_id` was closed (this one's rooms
+        service already knows: it closed it)."""
         await self.pubsub.broadcast(ROOMS_CLOSED_TOPIC, "closed", {"room_id": room_id})
 
     def _heard_room_closed(self, event: str, payload: Any) -> None:
         room_id = payload.get("room_id") if isinstance(payload, dict) else None
-        if isinstance(room_id, str) and self.on_room_closed is not None:
-            self.on_room_closed(room_id)
+        if isinstance(room_id, str):
+            # So that this process's join cache does not let anyone into it for a while.
+            self.rooms.forget_room(room_id)
 
     async def aclose(self) -> None:
         for conn in list(self.connections):

@@ -1,4 +1,5 @@
-"""What the room channel keeps in the database: chat messages, and the room's open/closed state."""
+"""What the room channel keeps in the database: chat messages (the room itself is the rooms
+repository's)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from video_rooms.db.batch_insert import BatchInserter
 from video_rooms.db.engine import as_utc, write_transaction
-from video_rooms.db.tables import chat_messages, rooms
+from video_rooms.db.tables import chat_messages
 
 HISTORY_LIMIT = 200
 
@@ -35,12 +36,6 @@ class ChatMessage:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class RoomState:
-    creator_id: str | None
-    closed: bool
-
-
 class RealtimeStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -52,25 +47,21 @@ class RealtimeStore:
         # Shared with the rooms repository: one SQLite writer queue per engine.
         return write_transaction(self._engine)
 
-    async def room_with_history(self, room_id: str) -> tuple[RoomState | None, list[ChatMessage]]:
-        """The room (None if unknown) and its last messages, oldest first, in one connection."""
-        room_query = select(rooms.c.creator_id, rooms.c.closed_at).where(rooms.c.id == room_id)
-        history_query = (
+    async def history(self, room_id: str) -> list[ChatMessage]:
+        """The room's last messages, oldest first."""
+        query = (
             select(chat_messages)
             .where(chat_messages.c.room_id == room_id)
             .order_by(chat_messages.c.id.desc())
             .limit(HISTORY_LIMIT)
         )
         async with self._engine.connect() as conn:
-            row = (await conn.execute(room_query)).first()
-            if row is None:
-                return None, []
             history = [
                 ChatMessage(m.id, m.participant_id, m.name, m.text, as_utc(m.sent_at))
-                for m in await conn.execute(history_query)
+                for m in await conn.execute(query)
             ]
         history.reverse()
-        return RoomState(creator_id=row.creator_id, closed=row.closed_at is not None), history
+        return history
 
     async def add_message(
         self, room_id: str, participant_id: str, name: str, text: str
@@ -91,15 +82,3 @@ class RealtimeStore:
         }
         message_id = await self._message_inserts.insert(row)
         return ChatMessage(int(message_id), participant_id, name, text, sent_at)
-
-    async def close_room(self, room_id: str) -> datetime | None:
-        """Marks the room closed; returns when, or None if it was closed already."""
-        closed_at = datetime.now(UTC)
-        query = (
-            update(rooms)
-            .where(rooms.c.id == room_id, rooms.c.closed_at.is_(None))
-            .values(closed_at=closed_at)
-        )
-        async with self._write() as conn:
-            changed = (await conn.execute(query)).rowcount
-        return closed_at if changed else None

@@ -1,4 +1,7 @@
-"""Room and participant rows. Plain SQLAlchemy Core: the join path is hot (see `make bench`)."""
+"""Room and participant rows, the only writer of both tables.
+
+Plain SQLAlchemy Core: the join path is hot (see `make bench`).
+"""
 
 from __future__ import annotations
 
@@ -162,6 +165,18 @@ class RoomRepository:
         )
         async with self._write() as conn:
             return (await conn.execute(query)).rowcount
+
+    async def close_room(self, room_id: str) -> datetime | None:
+        """Marks the room closed; returns when, or None if it was closed already (or unknown)."""
+        closed_at = utcnow()
+        query = (
+            update(rooms)
+            .where(rooms.c.id == room_id, rooms.c.closed_at.is_(None))
+            .values(closed_at=closed_at)
+        )
+        async with self._write() as conn:
+            changed = (await conn.execute(query)).rowcount
+        return closed_at if changed else None
 
     async def list_rooms(self) -> list[tuple[RoomRow, int]]:
         """Every room with its count of participants connected now (by webhook state)."""

@@ -1,13 +1,24 @@
-"""What the rooms API does, independent of HTTP: create, join, inspect, leave, list."""
+"""What a room is and does, independent of HTTP and of the realtime channel: create, join,
+inspect, leave, list, end. Failures are `rooms.errors` (the API and the channel translate them)."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
-from video_rooms.errors import ApiError, not_found, sfu_unavailable, unauthorized
 from video_rooms.ids import new_participant_id, new_room_id
 from video_rooms.logging_setup import participant_id_var, room_id_var
+from video_rooms.rooms.errors import (
+    InvalidRoomToken,
+    MediaServerUnavailable,
+    NotHost,
+    ParticipantNotFound,
+    RoomClosed,
+    RoomFull,
+    RoomNotFound,
+)
 from video_rooms.rooms.repository import RoomRepository, RoomRow
 from video_rooms.rooms.room_cache import RoomCache
 from video_rooms.rooms.schemas import (
@@ -20,9 +31,18 @@ from video_rooms.rooms.schemas import (
 )
 from video_rooms.sfu.health_gate import SfuHealthGate
 from video_rooms.sfu.provider import RoomOptions, SfuProvider, SfuUnavailable
-from video_rooms.tokens import TokenError, verify_room_token
+from video_rooms.tokens import RoomTokenClaims, TokenError, verify_room_token
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Member:
+    """Someone a valid token of an open room speaks for."""
+
+    participant_id: str
+    name: str
+    is_host: bool
 
 
 class RoomService:
@@ -51,7 +71,7 @@ class RoomService:
             await self._sfu.create_room(room_id, self._room_options)
         except SfuUnavailable as exc:
             self._health.mark_down(str(exc))
-            raise sfu_unavailable(str(exc)) from exc
+            raise MediaServerUnavailable(str(exc)) from exc
         await self._repo.create_room_with_creator(
             room_id, participant_id, participant_name, self._room_options.max_participants
         )
@@ -64,9 +84,9 @@ class RoomService:
         room, connected = await self._room_for_join(room_id)
         health = await self._health.current()
         if not health.ok:
-            raise sfu_unavailable(health.message or "health check failed")
+            raise MediaServerUnavailable(health.message or "health check failed")
         if connected >= room.max_participants:
-            raise ApiError(409, "room_full", "This room is full.")
+            raise RoomFull()
         participant_id = new_participant_id()
         participant_id_var.set(participant_id)
         await self._repo.add_participant(room.id, participant_id, participant_name)
@@ -96,18 +116,11 @@ class RoomService:
 
     async def leave(self, room_id: str, bearer_token: str | None) -> None:
         room_id_var.set(room_id)
-        if not bearer_token:
-            raise unauthorized("Send your room token as 'Authorization: Bearer <token>'.")
-        try:
-            claims = verify_room_token(
-                bearer_token, api_key=self._api_key, api_secret=self._api_secret, room_id=room_id
-            )
-        except TokenError as exc:
-            raise unauthorized(f"Invalid room token: {exc}.") from exc
+        claims = self.verify_token(room_id, bearer_token)
         participant_id_var.set(claims.participant_id)
         await self._existing_room(room_id)
         if not await self._repo.mark_left(room_id, claims.participant_id):
-            raise not_found("participant_not_found", "This participant is not in the room.")
+            raise ParticipantNotFound()
         try:
             await self._sfu.remove_participant(room_id, claims.participant_id)
         except SfuUnavailable as exc:
@@ -115,6 +128,49 @@ class RoomService:
             self._health.mark_down(str(exc))
             logger.warning("could not remove participant from the SFU", extra={"error": str(exc)})
         logger.info("participant left")
+
+    def verify_token(self, room_id: str, token: str | None) -> RoomTokenClaims:
+        """The claims of a valid token of `room_id`; says nothing yet of the room's state."""
+        if not token:
+            raise InvalidRoomToken("Send your room token as 'Authorization: Bearer <token>'.")
+        try:
+            return verify_room_token(
+                token, api_key=self._api_key, api_secret=self._api_secret, room_id=room_id
+            )
+        except TokenError as exc:
+            raise InvalidRoomToken(f"Invalid room token: {exc}.") from exc
+
+    async def member(self, room_id: str, claims: RoomTokenClaims) -> Member:
+        """Who the (verified) token speaks for in the open room `room_id`."""
+        room = await self._existing_room(room_id)
+        if room.closed_at is not None:
+            raise RoomClosed()
+        return Member(claims.participant_id, claims.name, room.creator_id == claims.participant_id)
+
+    async def end(self, room_id: str, participant_id: str) -> datetime:
+        """The host ends the room for everyone: closed for good, deleted on the SFU."""
+        room = await self._existing_room(room_id)
+        if room.creator_id != participant_id:
+            raise NotHost("Only the host can end the room for everyone.")
+        closed_at = await self._repo.close_room(room_id)
+        if closed_at is None:
+            raise RoomClosed("This room has already been ended.")
+        self.forget_room(room_id)
+        try:
+            await self._sfu.delete_room(room_id)
+        except Exception as exc:
+            # The room is closed for good in our database, which is what every join checks;
+            # the SFU drops its room by itself once it is empty. Everyone must still be told.
+            logger.warning("could not delete the SFU room", extra={"error": str(exc)})
+        logger.info("host ended the room")
+        return closed_at
+
+    async def renew_token(self, room_id: str, participant_id: str, name: str) -> str:
+        """A fresh token for a member of a room that is still open."""
+        room = await self._existing_room(room_id)
+        if room.closed_at is not None:
+            raise RoomClosed()
+        return self._sfu.generate_token(room_id, participant_id, name)
 
     async def list_all(self) -> list[RoomSummaryPublic]:
         return [
@@ -125,7 +181,7 @@ class RoomService:
     async def _existing_room(self, room_id: str) -> RoomRow:
         room = await self._repo.get_room(room_id)
         if room is None:
-            raise not_found("room_not_found", "This room does not exist.")
+            raise RoomNotFound()
         return room
 
     async def _room_for_join(self, room_id: str) -> tuple[RoomRow, int]:
@@ -133,10 +189,10 @@ class RoomService:
             room_id, lambda: self._repo.room_with_connected_count(room_id)
         )
         if cached is None:
-            raise not_found("room_not_found", "This room does not exist.")
+            raise RoomNotFound()
         room, connected = cached
         if room.closed_at is not None:
-            raise ApiError(410, "room_closed", "This room has been ended by its host.")
+            raise RoomClosed()
         return room, connected
 
     def forget_room(self, room_id: str) -> None:

@@ -1,4 +1,8 @@
-"""One error shape for every failure: `{"error": {"code", "message"}}` with the right status."""
+"""One error shape for every failure: `{"error": {"code", "message"}}` with the right status.
+
+The one place that turns failures into HTTP: the API's own (`ApiError`) and the rooms domain's
+(`RoomError`, by its class in `_ROOM_ERROR_STATUS`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,17 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from video_rooms.rooms.errors import (
+    InvalidRoomToken,
+    MediaServerUnavailable,
+    NotHost,
+    ParticipantNotFound,
+    RoomClosed,
+    RoomError,
+    RoomFull,
+    RoomNotFound,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -22,20 +37,31 @@ class ApiError(Exception):
         self.message = message
 
 
-def not_found(code: str, message: str) -> ApiError:
-    return ApiError(404, code, message)
-
-
 def unauthorized(message: str) -> ApiError:
     return ApiError(401, "unauthorized", message)
 
 
-def sfu_unavailable(detail: str) -> ApiError:
-    return ApiError(503, "sfu_unavailable", f"The media server is unavailable: {detail}")
-
-
 def error_response(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+_ROOM_ERROR_STATUS: dict[type[RoomError], int] = {
+    RoomNotFound: 404,
+    ParticipantNotFound: 404,
+    InvalidRoomToken: 401,
+    NotHost: 403,
+    RoomFull: 409,
+    RoomClosed: 410,
+    MediaServerUnavailable: 503,
+}
+
+
+def room_error_status(exc: RoomError) -> int:
+    for kind in type(exc).__mro__:
+        status = _ROOM_ERROR_STATUS.get(kind)
+        if status is not None:
+            return status
+    return 400
 
 
 _HTTP_CODES = {
@@ -64,6 +90,10 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, ApiError)
         return error_response(exc.status, exc.code, exc.message)
 
+    async def room_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RoomError)
+        return error_response(room_error_status(exc), exc.code, exc.message)
+
     async def validation_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         if any(tuple(err.get("loc", ()))[:2] == ("path", "room_id") for err in exc.errors()):
@@ -83,6 +113,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal_error", "Something went wrong on our side.")
 
     app.add_exception_handler(ApiError, api_error)
+    app.add_exception_handler(RoomError, room_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, unexpected)

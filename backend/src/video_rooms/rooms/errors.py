@@ -1,0 +1,67 @@
+"""What can go wrong in a room, said in the room's terms (no HTTP here).
+
+`video_rooms.errors` maps each to its HTTP status for the REST API; the realtime channel sends
+the same `code` as its `reason`, so both forms of an action fail the same way.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class RoomError(Exception):
+    """An expected failure the caller is told about, by `code` and a message for people."""
+
+    code: ClassVar[str] = "room_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RoomNotFound(RoomError):
+    code = "room_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("This room does not exist.")
+
+
+class RoomClosed(RoomError):
+    code = "room_closed"
+
+    def __init__(self, message: str = "This room has been ended by its host.") -> None:
+        super().__init__(message)
+
+
+class RoomFull(RoomError):
+    code = "room_full"
+
+    def __init__(self) -> None:
+        super().__init__("This room is full.")
+
+
+class ParticipantNotFound(RoomError):
+    code = "participant_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("This participant is not in the room.")
+
+
+class InvalidRoomToken(RoomError):
+    """No token, or one that is not a valid token of this room."""
+
+    code = "unauthorized"
+
+
+class NotHost(RoomError):
+    code = "not_host"
+
+    def __init__(self, message: str = "Only the host can do this.") -> None:
+        super().__init__(message)
+
+
+class MediaServerUnavailable(RoomError):
+    code = "sfu_unavailable"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"The media server is unavailable: {detail}")
