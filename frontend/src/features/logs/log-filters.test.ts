@@ -46,6 +46,12 @@ describe('log filters', () => {
     expect(matchesText('anything', '   ')).toBe(true);
   });
 
+  it('splits words on underscores like the service does (its FTS5 unicode61 rule)', () => {
+    expect(matchesText('log_shipping batch sent', 'shipping')).toBe(true);
+    expect(matchesText('log_shipping batch sent', 'log_ship')).toBe(true);
+    expect(matchesText('webrtc_stats', 'rtc')).toBe(false);
+  });
+
   it('matches the room on either spelling of the metadata key', () => {
     const filters = { ...defaultFilters, roomId: 'abc' };
     expect(matchesFilters(line(), filters, now)).toBe(true);

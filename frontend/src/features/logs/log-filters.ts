@@ -28,8 +28,11 @@ export function atLeast(level: LogLevel, minimum: LogLevel): boolean {
   return levelRank[level] >= levelRank[minimum];
 }
 
+// Letters and digits make words; everything else, underscores too, separates them: the rule
+// of the service's FTS5 unicode61 tokenizer (debug_service.text_search), so a line shown live
+// matches a search exactly when a query for it would return it.
 function words(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
+  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
 /**
