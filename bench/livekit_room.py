@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
-from livekit import rtc
+from livekit import api, rtc
 from video_rooms.tokens import issue_room_token
 from vr_testkit.cpu import group_cpu_seconds
 from vr_testkit.livekit import LiveKitServer
@@ -97,6 +97,9 @@ async def run(participants: int = 8, warmup: float = 5.0, seconds: float = 20.0)
     stop = asyncio.Event()
     publishers: list[asyncio.Task[None]] = []
     try:
+        # LiveKit creates no room on demand (config/livekit.yaml): the backend would create it.
+        async with api.LiveKitAPI(livekit.http_url, livekit.api_key, livekit.api_secret) as lk:
+            await lk.room.create_room(api.CreateRoomRequest(name=ROOM))
         for index in range(participants):
             room = rtc.Room()
             token = issue_room_token(

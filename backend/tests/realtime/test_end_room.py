@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 
 import pytest
-from livekit import api
+from livekit import api, rtc
 from video_rooms.rooms import service
 from video_rooms.rooms.errors import RoomClosed
 from video_rooms.rooms.room_cache import RoomCache
@@ -29,6 +29,13 @@ async def _livekit_rooms(livekit: LiveKitServer) -> set[str]:
     async with api.LiveKitAPI(livekit.http_url, livekit.api_key, livekit.api_secret) as lk:
         listed = await lk.room.list_rooms(api.ListRoomsRequest())
     return {room.name for room in listed.rooms}
+
+
+async def _assert_livekit_refuses(livekit: LiveKitServer, token: str) -> None:
+    room = rtc.Room()
+    with pytest.raises(rtc.ConnectError):
+        await room.connect(livekit.ws_url, token, rtc.RoomOptions(auto_subscribe=False))
+    await room.disconnect()
 
 
 async def _rest_join_status(server: LiveServer, room_id: str) -> int:
@@ -73,6 +80,9 @@ async def test_host_ends_the_room_for_everyone(server: LiveServer, livekit: Live
     rooms: RoomService = server.app.state.room_service
     with pytest.raises(RoomClosed):
         await rooms.renew_token(room_id, guest["participant_id"], "Grace")
+    # Nor does LiveKit itself: a still-valid token does not bring the deleted room back.
+    await _assert_livekit_refuses(livekit, guest["token"])
+    assert room_id not in await _livekit_rooms(livekit)
     await ada.close()
     await grace.close()
 

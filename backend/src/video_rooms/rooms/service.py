@@ -4,6 +4,7 @@ inspect, leave, list, end. Failures are `rooms.errors` (the API and the channel 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -35,6 +36,12 @@ from video_rooms.tokens import RoomTokenClaims, TokenError, verify_room_token
 
 logger = logging.getLogger(__name__)
 
+# No SFU creates a room on demand, and LiveKit drops a room some time after its last participant
+# left (20 s at the least) or when it restarts, so a join re-creates the room there first
+# (creating an existing room changes nothing). Once done, it holds for this long without asking
+# the SFU again on every join; any webhook about the room forgets it sooner.
+SFU_ROOM_ENSURED_SECONDS = 10.0
+
 
 @dataclass(frozen=True)
 class Member:
@@ -62,6 +69,7 @@ class RoomService:
         self._api_key = api_key
         self._api_secret = api_secret
         self._cache = RoomCache()
+        self._ensured: dict[str, float] = {}
 
     async def create(self, participant_name: str) -> RoomCreatePublic:
         room_id, participant_id = new_room_id(), new_participant_id()
@@ -87,6 +95,7 @@ class RoomService:
             raise MediaServerUnavailable(health.message or "health check failed")
         if connected >= room.max_participants:
             raise RoomFull()
+        await self._ensure_sfu_room(room.id)
         participant_id = new_participant_id()
         participant_id_var.set(participant_id)
         await self._repo.add_participant(room.id, participant_id, participant_name)
@@ -195,9 +204,25 @@ class RoomService:
             raise RoomClosed()
         return room, connected
 
+    async def _ensure_sfu_room(self, room_id: str) -> None:
+        now = time.monotonic()
+        if now - self._ensured.get(room_id, -SFU_ROOM_ENSURED_SECONDS) < SFU_ROOM_ENSURED_SECONDS:
+            return
+        try:
+            await self._sfu.create_room(room_id, self._room_options)
+        except SfuUnavailable as exc:
+            self._health.mark_down(str(exc))
+            raise MediaServerUnavailable(str(exc)) from exc
+        if len(self._ensured) > 10_000:
+            self._ensured = {
+                rid: at for rid, at in self._ensured.items() if now - at < SFU_ROOM_ENSURED_SECONDS
+            }
+        self._ensured[room_id] = now
+
     def forget_room(self, room_id: str) -> None:
         """Call when a room's row changed (closed), so joins here see it at once."""
         self._cache.forget(room_id)
+        self._ensured.pop(room_id, None)
 
     def _credentials(self, room_id: str, participant_id: str, name: str) -> RoomJoinPublic:
         token = self._sfu.generate_token(room_id, participant_id, name)

@@ -11,7 +11,7 @@ import aiohttp
 from livekit import api
 
 from video_rooms.sfu.provider import RoomOptions, SfuHealth, SfuParticipant, SfuUnavailable
-from video_rooms.tokens import issue_room_token, room_config_claim
+from video_rooms.tokens import issue_room_token
 
 T = TypeVar("T")
 
@@ -29,16 +29,12 @@ class LiveKitProvider:
         api_key: str,
         api_secret: str,
         token_ttl: timedelta,
-        default_room_options: RoomOptions,
     ) -> None:
         self._url = url.rstrip("/")
         self._public_url = public_url
         self._api_key = api_key
         self._api_secret = api_secret
         self._token_ttl = token_ttl
-        self._room_config = room_config_claim(
-            default_room_options.empty_timeout_seconds, default_room_options.max_participants
-        )
         # aiohttp sessions must be created inside the running event loop, so lazily.
         self._client: api.LiveKitAPI | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -79,7 +75,6 @@ class LiveKitProvider:
             participant_id=participant_id,
             participant_name=participant_name,
             ttl=self._token_ttl,
-            room_config=self._room_config,
         )
 
     async def delete_room(self, room_id: str) -> None:

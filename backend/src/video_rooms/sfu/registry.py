@@ -25,7 +25,6 @@ def _livekit(settings: Settings) -> SfuProvider:
         api_key=settings.livekit_api_key,
         api_secret=settings.livekit_api_secret,
         token_ttl=timedelta(seconds=settings.token_ttl_seconds),
-        default_room_options=default_room_options(settings),
     )
 
 
