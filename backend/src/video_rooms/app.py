@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 import httpx
 from fastapi import FastAPI
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             default_room_options(settings),
             settings.livekit_api_key,
             settings.livekit_api_secret,
+            timedelta(seconds=settings.max_session_seconds),
         )
         app.state.realtime = await Realtime.open(settings, engine, app.state.room_service)
         try:

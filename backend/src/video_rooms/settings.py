@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     admin_token: str = DEV_ADMIN_TOKEN
 
     token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
+    # How long one participant's session may be kept alive by renewing its token (a renewal
+    # past this is refused; the person joins again).
+    max_session_seconds: int = Field(default=43200, ge=60)
     room_empty_timeout_seconds: int = Field(default=300, ge=10)
     room_max_participants: int = Field(default=16, ge=2, le=1000)
     max_body_bytes: int = Field(default=16 * 1024, ge=1024)

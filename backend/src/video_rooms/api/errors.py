@@ -17,11 +17,13 @@ from video_rooms.rooms.errors import (
     InvalidRoomToken,
     MediaServerUnavailable,
     NotHost,
+    ParticipantLeft,
     ParticipantNotFound,
     RoomClosed,
     RoomError,
     RoomFull,
     RoomNotFound,
+    SessionTooLong,
 )
 
 logger = logging.getLogger(__name__)
@@ -52,6 +54,8 @@ _ROOM_ERROR_STATUS: dict[type[RoomError], int] = {
     NotHost: 403,
     RoomFull: 409,
     RoomClosed: 410,
+    ParticipantLeft: 410,
+    SessionTooLong: 410,
     MediaServerUnavailable: 503,
 }
 

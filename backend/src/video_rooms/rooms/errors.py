@@ -47,6 +47,20 @@ class ParticipantNotFound(RoomError):
         super().__init__("This participant is not in the room.")
 
 
+class ParticipantLeft(RoomError):
+    code = "participant_left"
+
+    def __init__(self) -> None:
+        super().__init__("This participant has left the room; join it again.")
+
+
+class SessionTooLong(RoomError):
+    code = "session_expired"
+
+    def __init__(self) -> None:
+        super().__init__("This session has reached its maximum length; join the room again.")
+
+
 class InvalidRoomToken(RoomError):
     """No token, or one that is not a valid token of this room."""
 

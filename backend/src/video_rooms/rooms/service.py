@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from video_rooms.ids import new_participant_id, new_room_id
@@ -15,12 +15,14 @@ from video_rooms.rooms.errors import (
     InvalidRoomToken,
     MediaServerUnavailable,
     NotHost,
+    ParticipantLeft,
     ParticipantNotFound,
     RoomClosed,
     RoomFull,
     RoomNotFound,
+    SessionTooLong,
 )
-from video_rooms.rooms.repository import RoomRepository, RoomRow
+from video_rooms.rooms.repository import RoomRepository, RoomRow, utcnow
 from video_rooms.rooms.room_cache import RoomCache
 from video_rooms.rooms.schemas import (
     ParticipantPublic,
@@ -61,6 +63,7 @@ class RoomService:
         room_options: RoomOptions,
         api_key: str,
         api_secret: str,
+        max_session: timedelta = timedelta(hours=12),
     ) -> None:
         self._repo = repository
         self._sfu = sfu
@@ -68,6 +71,7 @@ class RoomService:
         self._room_options = room_options
         self._api_key = api_key
         self._api_secret = api_secret
+        self._max_session = max_session
         self._cache = RoomCache()
         self._ensured: dict[str, float] = {}
 
@@ -175,10 +179,18 @@ class RoomService:
         return closed_at
 
     async def renew_token(self, room_id: str, participant_id: str, name: str) -> str:
-        """A fresh token for a member of a room that is still open."""
+        """A fresh token for a member still in a room that is still open, within the
+        maximum session length."""
         room = await self._existing_room(room_id)
         if room.closed_at is not None:
             raise RoomClosed()
+        participant = await self._repo.get_participant(participant_id)
+        if participant is None or participant.room_id != room_id:
+            raise ParticipantNotFound()
+        if participant.left_at is not None:
+            raise ParticipantLeft()
+        if utcnow() - participant.joined_at > self._max_session:
+            raise SessionTooLong()
         return self._sfu.generate_token(room_id, participant_id, name)
 
     async def list_all(self) -> list[RoomSummaryPublic]:
