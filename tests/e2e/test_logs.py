@@ -82,8 +82,15 @@ def test_logs_live_from_every_side_and_status_follows_an_outage(
     resume = viewer.get_by_role("button", name="Resume")
     if resume.is_visible():
         resume.click()
-    # Periodic WebRTC stats from the browsers.
-    expect(rows.filter(has_text="webrtc stats").first).to_be_visible(timeout=20_000)
+    # Periodic WebRTC stats from the browsers: routine lines, shown only with the toggle.
+    routine = viewer.get_by_label("Show health checks and stats")
+    expect(routine).not_to_be_checked()
+    routine.check()
+    stats = rows.filter(has_text="webrtc stats")
+    expect(stats.first).to_be_visible(timeout=20_000)
+    routine.uncheck()
+    expect(stats).to_have_count(0)
+    expect(rows.filter(has_text="joined the room")).to_have_count(2)
 
     # Pause holds new lines back and counts them; resume shows them.
     viewer.get_by_role("button", name="Pause").click()

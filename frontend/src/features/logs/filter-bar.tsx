@@ -86,6 +86,16 @@ export function FilterBar({ filters, services, onChange }: Props) {
           ))}
         </select>
       </label>
+      <label className="chip">
+        <input
+          type="checkbox"
+          checked={filters.showRoutine}
+          onChange={(event) => {
+            set({ showRoutine: event.target.checked });
+          }}
+        />
+        Show health checks and stats
+      </label>
       <fieldset className="services">
         <legend>Services {filters.services.length === 0 ? '(all)' : ''}</legend>
         {services.map((service) => (

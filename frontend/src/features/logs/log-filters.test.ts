@@ -26,6 +26,22 @@ describe('log filters', () => {
     expect(matchesFilters(line({ level: 'debug' }), defaultFilters, now)).toBe(true);
   });
 
+  it('hides health checks and stats lines unless asked for', () => {
+    const health = line({
+      service: 'nginx',
+      message: 'GET /api/health 200 1 ms',
+      metadata: { path: '/api/health', status: 200 },
+    });
+    const stats = line({ service: 'frontend', message: 'webrtc stats' });
+    expect(matchesFilters(health, defaultFilters, now)).toBe(false);
+    expect(matchesFilters(stats, defaultFilters, now)).toBe(false);
+    const shown = { ...defaultFilters, showRoutine: true };
+    expect(matchesFilters(health, shown, now)).toBe(true);
+    expect(matchesFilters(stats, shown, now)).toBe(true);
+    const roomPage = line({ message: 'GET /r/abc 200', metadata: { path: '/r/abc' } });
+    expect(matchesFilters(roomPage, defaultFilters, now)).toBe(true);
+  });
+
   it('keeps only the chosen services', () => {
     const filters = { ...defaultFilters, services: ['frontend', 'sfu'] };
     expect(matchesFilters(line(), filters, now)).toBe(false);
@@ -75,6 +91,7 @@ describe('log filters', () => {
         text: ' timeout ',
         roomId: 'abc',
         sinceMinutes: 15,
+        showRoutine: false,
       }),
     ).toEqual({ services: ['backend'], level: 'warn', q: 'timeout', room_id: 'abc' });
   });

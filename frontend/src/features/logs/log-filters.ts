@@ -12,6 +12,8 @@ export interface LogFilters {
   roomId: string;
   /** Only lines newer than this many minutes; null: no limit. */
   sinceMinutes: number | null;
+  /** Show health checks and periodic stats lines, which otherwise drown everything else. */
+  showRoutine: boolean;
 }
 
 export const defaultFilters: LogFilters = {
@@ -20,6 +22,7 @@ export const defaultFilters: LogFilters = {
   text: '',
   roomId: '',
   sinceMinutes: null,
+  showRoutine: false,
 };
 
 const levelRank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
@@ -46,11 +49,23 @@ export function matchesText(message: string, query: string): boolean {
   return wanted.every((word) => present.some((candidate) => candidate.startsWith(word)));
 }
 
+// The monitor's GET of every service's health endpoint, once a second each, and the browsers'
+// stats summaries every few seconds: the lines that are most of the store and rarely read.
+const healthPath = /^\/(?:api\/)?health(?:z)?$/;
+const routineMessages = new Set(['webrtc stats']);
+
+export function isRoutine(line: LogLine): boolean {
+  const path = line.metadata.path;
+  if (typeof path === 'string' && healthPath.test(path)) return true;
+  return routineMessages.has(line.message);
+}
+
 function metadataRoom(line: LogLine): unknown {
   return line.metadata.room_id ?? line.metadata.roomId;
 }
 
 export function matchesFilters(line: LogLine, filters: LogFilters, nowMs = Date.now()): boolean {
+  if (!filters.showRoutine && isRoutine(line)) return false;
   if (filters.services.length > 0 && !filters.services.includes(line.service)) return false;
   if (!atLeast(line.level, filters.minLevel)) return false;
   if (filters.roomId.trim() && metadataRoom(line) !== filters.roomId.trim()) return false;

@@ -48,6 +48,14 @@ class FakeSocket {
             message: 'room created',
             metadata: {},
           },
+          {
+            id: 2,
+            timestamp: '2026-01-01T00:00:01Z',
+            service: 'nginx',
+            level: 'info',
+            message: 'GET /api/health 200 1 ms',
+            metadata: { path: '/api/health', status: 200 },
+          },
         ],
       }),
     });
@@ -128,5 +136,16 @@ describe('LogsPage in production', () => {
     expect(screen.queryByRole('button', { name: 'Forget token' })).toBeNull();
     expect(screen.getByText('room created')).toBeTruthy();
     expect(latest().url).toMatch(/\/debug\/ws$/);
+  });
+
+  it('hides health checks until the toggle shows them', () => {
+    renderPage();
+    act(() => {
+      latest().accept();
+    });
+    expect(screen.getByText('room created')).toBeTruthy();
+    expect(screen.queryByText('GET /api/health 200 1 ms')).toBeNull();
+    fireEvent.click(screen.getByLabelText('Show health checks and stats'));
+    expect(screen.getByText('GET /api/health 200 1 ms')).toBeTruthy();
   });
 });
