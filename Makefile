@@ -16,13 +16,13 @@ setup:
 	./scripts/setup.sh
 
 lint:
-	uv run --locked ruff check backend debug-service testkit tests bench
-	uv run --locked ruff format --check backend debug-service testkit tests bench
-	uv run --locked mypy backend/src debug-service/src testkit/src
+	uv run --locked ruff check backend common debug-service embedded-sfu testkit tests bench
+	uv run --locked ruff format --check backend common debug-service embedded-sfu testkit tests bench
+	uv run --locked mypy backend/src common/src debug-service/src embedded-sfu/src testkit/src
 	cd frontend && npm run --silent lint && npm run --silent typecheck
 
 test-backend:
-	$(PYTEST) backend/tests
+	$(PYTEST) backend/tests common/tests embedded-sfu/tests
 
 test-debug:
 	$(PYTEST) debug-service/tests

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from video_rooms.tokens import issue_room_token
+from vr_common.tokens import issue_room_token
 from vr_testkit.api import create_room
 from vr_testkit.cpu import group_cpu_seconds
 from vr_testkit.livekit import LiveKitServer

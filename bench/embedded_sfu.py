@@ -23,9 +23,9 @@ from datetime import timedelta
 import httpx
 from aiortc import RTCRtpTransceiver
 from aiortc.rtp import RtpPacket
-from video_rooms.sfu.embedded import aiortc_hooks
-from video_rooms.sfu.embedded.admin_token import issue_admin_token
-from video_rooms.tokens import issue_room_token
+from embedded_sfu import aiortc_hooks
+from vr_common.admin_tokens import issue_admin_token
+from vr_common.tokens import issue_room_token
 from vr_testkit.cpu import group_cpu_seconds
 from vr_testkit.embedded_sfu import EmbeddedSfuProcess
 from vr_testkit.media import EncodedClip, ReplayedVp8Track, ToneTrack, encode_clip

@@ -19,7 +19,7 @@ from datetime import timedelta
 
 import numpy as np
 from livekit import api, rtc
-from video_rooms.tokens import issue_room_token
+from vr_common.tokens import issue_room_token
 from vr_testkit.cpu import group_cpu_seconds
 from vr_testkit.livekit import LiveKitServer
 

@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from debug_service.settings import DEVELOPMENT_TOKEN
 from debug_service.settings import Settings as DebugSettings
+from embedded_sfu.settings import EmbeddedSfuSettings
 from pydantic import AliasChoices
 from pydantic_settings import BaseSettings
 from video_rooms import settings as backend_settings
 from video_rooms.settings import Settings as BackendSettings
-from video_rooms.sfu.embedded.settings import EmbeddedSfuSettings
+from vr_common import production_secrets
 from vr_testkit.processes import REPO_ROOT
 
 ENV_EXAMPLE = REPO_ROOT / "env.example"
@@ -117,8 +118,8 @@ def test_defaults_are_the_services_defaults(env_example: dict[str, str]) -> None
 
 
 def test_secrets_are_the_services_development_defaults(env_example: dict[str, str]) -> None:
-    assert env_example["LIVEKIT_API_KEY"] == backend_settings.DEV_LIVEKIT_API_KEY
-    assert env_example["LIVEKIT_API_SECRET"] == backend_settings.DEV_LIVEKIT_API_SECRET
+    assert env_example["LIVEKIT_API_KEY"] == production_secrets.DEV_SFU_API_KEY
+    assert env_example["LIVEKIT_API_SECRET"] == production_secrets.DEV_SFU_API_SECRET
     assert env_example["SECRET_KEY_BASE"] == backend_settings.DEV_SECRET_KEY_BASE
     assert env_example["ADMIN_TOKEN"] == backend_settings.DEV_ADMIN_TOKEN
     assert env_example["DEBUG_TOKEN"] == DEVELOPMENT_TOKEN

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 import uvicorn
+from vr_common.startup import settings_or_exit
 
 from video_rooms.db import migrate
 from video_rooms.logging_setup import configure_logging
 from video_rooms.settings import Settings
-from video_rooms.startup import settings_or_exit
 
 logger = logging.getLogger("video_rooms")
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from vr_common.startup import freeze_startup_heap
+
 from video_rooms.app import create_app
 from video_rooms.logging_setup import configure_logging
 from video_rooms.settings import Settings
-from video_rooms.startup import freeze_startup_heap
 
 _settings = Settings()
 configure_logging(

@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-from video_rooms.log_shipping import (
+from vr_common.log_shipping import (
     LogShippingHandler,
     install_log_shipping,
     record_fields,

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
 from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from vr_common.production_secrets import (
+    DEV_SFU_API_KEY,
+    DEV_SFU_API_SECRET,
+    development_secret_problems,
+)
 
 # The development defaults are public (they are in this repository); production refuses them.
-DEV_LIVEKIT_API_KEY = "devkey"
-DEV_LIVEKIT_API_SECRET = "secret"
 DEV_SECRET_KEY_BASE = "dev-secret-key-base-do-not-use-in-production-0000"
 DEV_ADMIN_TOKEN = "dev-admin-token"
-MIN_SECRET_LENGTH = 32
 
 
 # An SFU URL browsers can open: absolute ws(s)://, or a path on the page's own origin.
@@ -34,15 +35,15 @@ class Settings(BaseSettings):
 
     sfu_provider: Literal["livekit", "embedded"] = "livekit"
     # The one API key/secret pair: signs room tokens for either SFU, and admin calls.
-    livekit_api_key: str = DEV_LIVEKIT_API_KEY
-    livekit_api_secret: str = DEV_LIVEKIT_API_SECRET
+    livekit_api_key: str = DEV_SFU_API_KEY
+    livekit_api_secret: str = DEV_SFU_API_SECRET
     # Where the backend reaches LiveKit's server API, and where browsers connect. A public URL
     # is a ws:// or wss:// URL, or a path on the app's own origin (nginx proxies /rtc to the
     # SFU; the browser picks ws or wss to match the page).
     livekit_url: str = "http://127.0.0.1:7880"
     livekit_public_url: str = Field(default="/", pattern=PUBLIC_URL_PATTERN)
     # Where the backend reaches the embedded SFU's admin API, and its signalling WebSocket
-    # for browsers (`python -m video_rooms.sfu.embedded`, see docs/embedded-sfu.md).
+    # for browsers (`python -m embedded_sfu`, see docs/embedded-sfu.md).
     embedded_sfu_url: str = "http://127.0.0.1:7890"
     embedded_sfu_public_url: str = Field(default="/rtc", pattern=PUBLIC_URL_PATTERN)
 
@@ -89,25 +90,8 @@ class Settings(BaseSettings):
         return development_secret_problems(
             self.livekit_api_key,
             {
-                "LIVEKIT_API_SECRET": (self.livekit_api_secret, DEV_LIVEKIT_API_SECRET),
+                "LIVEKIT_API_SECRET": (self.livekit_api_secret, DEV_SFU_API_SECRET),
                 "SECRET_KEY_BASE": (self.secret_key_base, DEV_SECRET_KEY_BASE),
                 "ADMIN_TOKEN": (self.admin_token, DEV_ADMIN_TOKEN),
             },
         )
-
-
-def development_secret_problems(
-    livekit_api_key: str, secrets: Mapping[str, tuple[str, str]]
-) -> list[str]:
-    """The production rule every process holding the key pair applies, in one wording: the
-    LiveKit key must not be the development one, and each secret (name -> (value, development
-    default)) must be neither its development default nor shorter than MIN_SECRET_LENGTH."""
-    problems: list[str] = []
-    if livekit_api_key == DEV_LIVEKIT_API_KEY:
-        problems.append("LIVEKIT_API_KEY is the development default")
-    for name, (value, dev_default) in secrets.items():
-        if value == dev_default:
-            problems.append(f"{name} is the development default")
-        elif len(value) < MIN_SECRET_LENGTH:
-            problems.append(f"{name} is shorter than {MIN_SECRET_LENGTH} characters")
-    return problems

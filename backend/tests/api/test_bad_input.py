@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx
 import jwt
 import pytest
-from video_rooms.tokens import issue_room_token
+from vr_common.tokens import issue_room_token
 from vr_testkit.api import create_room, join_room
 from vr_testkit.livekit import LiveKitServer
 

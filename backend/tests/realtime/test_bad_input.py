@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 from video_rooms.settings import Settings
-from video_rooms.tokens import issue_room_token
+from vr_common.tokens import issue_room_token
 from vr_testkit.api import create_room
 from vr_testkit.livekit import LiveKitServer
 from websockets.client import ClientProtocol

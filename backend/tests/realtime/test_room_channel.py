@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from video_rooms.tokens import verify_room_token
+from vr_common.tokens import verify_room_token
 from vr_testkit.api import create_room, join_room
 from vr_testkit.livekit import LiveKitServer
 

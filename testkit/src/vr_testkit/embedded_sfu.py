@@ -1,9 +1,10 @@
-"""The embedded SFU (`python -m video_rooms.sfu.embedded`) as a real process on loopback."""
+"""The embedded SFU (`python -m embedded_sfu`) as a real process on loopback."""
 
 from __future__ import annotations
 
 import secrets
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from vr_testkit.processes import ManagedProcess, free_port
@@ -33,7 +34,7 @@ class EmbeddedSfuProcess(ManagedProcess):
         }
         super().__init__(
             "embedded-sfu",
-            [sys.executable, "-m", "video_rooms.sfu.embedded"],
+            [sys.executable, "-m", "embedded_sfu"],
             env=environment,
             log_dir=log_dir,
         )
@@ -55,3 +56,16 @@ class EmbeddedSfuProcess(ManagedProcess):
         self.start()
         self.wait_http(self.http_url + "/health", timeout=timeout, expect=200)
         return self
+
+
+def running_sfu(log_dir: Path) -> Iterator[EmbeddedSfuProcess]:
+    """The body of a test module's `sfu` fixture: one started SFU, stopped afterwards."""
+    process = EmbeddedSfuProcess(log_dir=log_dir)
+    process.start_and_wait()
+    yield process
+    process.stop()
+
+
+def new_room_id() -> str:
+    """A room of the test's own: tests sharing one SFU process do not meet."""
+    return "room-" + secrets.token_hex(4)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from vr_common.tokens import RoomTokenClaims, TokenError, verify_room_token
+
 from video_rooms.ids import new_participant_id, new_room_id
 from video_rooms.logging_setup import participant_id_var, room_id_var
 from video_rooms.rooms.errors import (
@@ -34,7 +36,6 @@ from video_rooms.rooms.schemas import (
 )
 from video_rooms.sfu.health_gate import SfuHealthGate
 from video_rooms.sfu.provider import RoomOptions, SfuProvider, SfuUnavailable
-from video_rooms.tokens import RoomTokenClaims, TokenError, verify_room_token
 
 logger = logging.getLogger(__name__)
 

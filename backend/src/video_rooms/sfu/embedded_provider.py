@@ -1,4 +1,4 @@
-"""The embedded SFU (`video_rooms.sfu.embedded`, its own process) as the app's SFU.
+"""The embedded SFU (`embedded_sfu`, its own process) as the app's SFU.
 
 Talks to the SFU's admin API over HTTP with a short-lived admin JWT signed with the same API
 key and secret as room tokens; browsers connect to its signalling WebSocket (`public_url`).
@@ -10,10 +10,10 @@ import time
 from datetime import datetime, timedelta
 
 import httpx
+from vr_common.admin_tokens import issue_admin_token
+from vr_common.tokens import issue_room_token
 
-from video_rooms.sfu.embedded.admin_token import issue_admin_token
 from video_rooms.sfu.provider import RoomOptions, SfuHealth, SfuParticipant, SfuUnavailable
-from video_rooms.tokens import issue_room_token
 
 # Short enough that a dead SFU turns into a 503 quickly rather than a hanging request.
 _API_TIMEOUT = httpx.Timeout(3.0, connect=1.0)

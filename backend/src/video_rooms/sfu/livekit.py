@@ -9,9 +9,9 @@ from typing import TypeVar
 
 import aiohttp
 from livekit import api
+from vr_common.tokens import issue_room_token
 
 from video_rooms.sfu.provider import RoomOptions, SfuHealth, SfuParticipant, SfuUnavailable
-from video_rooms.tokens import issue_room_token
 
 T = TypeVar("T")
 

@@ -1,0 +1,54 @@
+"""The embedded SFU's ASGI app: signalling at `/rtc`, the admin API, and room housekeeping."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.routing import WebSocketRoute
+from starlette.websockets import WebSocket
+
+from embedded_sfu import admin, aiortc_hooks
+from embedded_sfu.room import RoomOptions, Rooms
+from embedded_sfu.settings import EmbeddedSfuSettings
+from embedded_sfu.signalling import Connection, SignallingConfig
+
+SWEEP_INTERVAL = 10.0
+
+
+def create_app(settings: EmbeddedSfuSettings) -> Starlette:
+    # Refuse to start at all on an aiortc whose internals moved, rather than fail mid-call.
+    aiortc_hooks.self_test()
+    rooms = Rooms(RoomOptions(settings.max_participants, settings.empty_timeout_seconds))
+    signalling = SignallingConfig(
+        api_key=settings.api_key,
+        api_secret=settings.api_secret,
+        ice_servers=settings.rtc_ice_servers(),
+        answer_timeout=settings.answer_timeout_seconds,
+    )
+
+    async def rtc(websocket: WebSocket) -> None:
+        await Connection(websocket, rooms, signalling).serve()
+
+    async def sweep() -> None:
+        while True:
+            await asyncio.sleep(SWEEP_INTERVAL)
+            await rooms.sweep()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(sweep())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await rooms.close()
+
+    app = Starlette(routes=[WebSocketRoute("/rtc", rtc), *admin.routes], lifespan=lifespan)
+    app.state.rooms = rooms
+    app.state.settings = settings
+    return app

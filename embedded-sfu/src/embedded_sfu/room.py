@@ -1,0 +1,155 @@
+"""Rooms: who is connected, what they publish, who hears whom, and who is speaking."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+
+from embedded_sfu.peer import Peer
+from embedded_sfu.protocol import Json
+from embedded_sfu.publication import Publication
+from embedded_sfu.speakers import SpeakerTracker, Window
+
+logger = logging.getLogger(__name__)
+
+# Short windows, so that a short word is seen within a window or two of its end (the
+# tracker's attack window spans several; the list is only sent when it changes).
+SPEAKER_INTERVAL = 0.1
+
+
+@dataclass(frozen=True)
+class RoomOptions:
+    max_participants: int
+    empty_timeout_seconds: int
+
+
+class Room:
+    def __init__(self, room_id: str, options: RoomOptions) -> None:
+        self.id = room_id
+        self.options = options
+        self.created_at = time.time()
+        self.peers: dict[str, Peer] = {}
+        self.empty_since: float | None = time.monotonic()
+        self._speakers = SpeakerTracker()
+        self._speaker_task: asyncio.Task[None] | None = None
+
+    def broadcast(self, message: Json, *, skip: Peer | None = None) -> None:
+        for peer in list(self.peers.values()):
+            if peer is not skip:
+                peer.send(message)
+
+    def publications_except(self, peer: Peer) -> list[Publication]:
+        return [
+            publication
+            for other in self.peers.values()
+            if other is not peer
+            for publication in other.publications.values()
+        ]
+
+    async def add(self, peer: Peer) -> None:
+        self.peers[peer.identity] = peer
+        self.empty_since = None
+        if self._speaker_task is None:
+            self._speaker_task = asyncio.create_task(self._watch_speakers())
+        self.broadcast({"type": "participant_joined", "participant": peer.describe()}, skip=peer)
+        await peer.sync_subscriptions(self.publications_except(peer))
+
+    async def remove(self, peer: Peer) -> None:
+        if self.peers.get(peer.identity) is not peer:
+            return
+        del self.peers[peer.identity]
+        await peer.close()
+        self.broadcast({"type": "participant_left", "participant": peer.identity})
+        await self.resubscribe_all()
+        if not self.peers:
+            self.empty_since = time.monotonic()
+            await self._stop_speakers()
+
+    async def tracks_changed(self, peer: Peer) -> None:
+        """After `peer` published, unpublished or muted: tell everyone and resubscribe."""
+        self.broadcast({"type": "participant_updated", "participant": peer.describe()})
+        await self.resubscribe_all()
+
+    async def resubscribe_all(self) -> None:
+        await asyncio.gather(
+            *(p.sync_subscriptions(self.publications_except(p)) for p in list(self.peers.values()))
+        )
+
+    async def close(self) -> None:
+        await self._stop_speakers()
+        for peer in list(self.peers.values()):
+            await peer.close()
+        self.peers.clear()
+
+    async def _stop_speakers(self) -> None:
+        task, self._speaker_task = self._speaker_task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _watch_speakers(self) -> None:
+        while True:
+            await asyncio.sleep(SPEAKER_INTERVAL)
+            windows: dict[str, Window] = {}
+            for peer in self.peers.values():
+                microphone = peer.publications.get("microphone")
+                if microphone is not None and microphone.level is not None:
+                    window = microphone.level.take()  # always, so a window never spans a mute
+                    if not microphone.muted:
+                        windows[peer.identity] = window
+            if self._speakers.update(windows, time.monotonic()):
+                self.broadcast(
+                    {
+                        "type": "speakers",
+                        "speakers": [
+                            {"participant": p, "level": self._speakers.level(p)}
+                            for p in self._speakers.current
+                        ],
+                    }
+                )
+
+
+class Rooms:
+    """Every room on this SFU. Rooms appear when created by the backend or on first join."""
+
+    def __init__(self, default_options: RoomOptions) -> None:
+        self.default_options = default_options
+        self.rooms: dict[str, Room] = {}
+
+    def get_or_create(self, room_id: str, options: RoomOptions | None = None) -> Room:
+        room = self.rooms.get(room_id)
+        if room is None:
+            room = Room(room_id, options or self.default_options)
+            self.rooms[room_id] = room
+        elif options is not None:
+            room.options = options
+        return room
+
+    async def delete(self, room_id: str) -> bool:
+        room = self.rooms.pop(room_id, None)
+        if room is None:
+            return False
+        room.broadcast({"type": "closed", "reason": "room_deleted", "message": "room deleted"})
+        await room.close()
+        return True
+
+    async def sweep(self) -> None:
+        """Forget rooms that stayed empty longer than their timeout (as LiveKit does)."""
+        now = time.monotonic()
+        for room_id, room in list(self.rooms.items()):
+            if (
+                room.empty_since is not None
+                and now - room.empty_since > room.options.empty_timeout_seconds
+            ):
+                del self.rooms[room_id]
+                await room.close()
+
+    async def close(self) -> None:
+        for room_id in list(self.rooms):
+            room = self.rooms.pop(room_id)
+            room.broadcast({"type": "closed", "reason": "server_shutdown", "message": "bye"})
+            await room.close()
