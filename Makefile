@@ -5,12 +5,12 @@ export UV_PYTHON_DOWNLOADS := never
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 PYTEST := uv run --locked pytest
 
-.PHONY: up test setup lint test-backend test-debug test-frontend test-node test-e2e test-deploy bench
+.PHONY: up test setup lint test-lint test-backend test-debug test-frontend test-node test-e2e test-deploy bench
 
 up: setup
 	./scripts/up.sh
 
-test: setup lint test-backend test-debug test-frontend test-node test-e2e test-deploy
+test: setup lint test-lint test-backend test-debug test-frontend test-node test-e2e test-deploy
 
 setup:
 	./scripts/setup.sh
@@ -19,7 +19,12 @@ lint:
 	uv run --locked ruff check backend common debug-service embedded-sfu testkit tests bench
 	uv run --locked ruff format --check backend common debug-service embedded-sfu testkit tests bench
 	uv run --locked mypy backend/src common/src debug-service/src embedded-sfu/src testkit/src
+	uv run --locked lint-imports
 	cd frontend && npm run --silent lint && npm run --silent typecheck
+
+# The import contracts break on a planted wrong import (and hold on the tree).
+test-lint:
+	$(PYTEST) tests/lint
 
 test-backend:
 	$(PYTEST) backend/tests common/tests embedded-sfu/tests
