@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS=never
 export DEBIAN_FRONTEND=noninteractive
 TOOLS="$PWD/.tools/bin"
 LIVEKIT_VERSION=v1.13.5
-APT_PACKAGES=(chromium nginx redis-server postgresql wrk)
+APT_PACKAGES=(chromium nginx redis-server postgresql wrk coturn)
 
 say() { printf '==> %s\n' "$*"; }
 
@@ -22,7 +22,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
   # The packaged services must not hold the ports our tests use; tests start their own.
-  for svc in nginx redis-server postgresql; do
+  for svc in nginx redis-server postgresql coturn; do
     $SUDO service "$svc" stop >/dev/null 2>&1 || true
   done
 fi

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,10 +13,11 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from video_rooms.api.webhooks import router as webhooks_router
-from vr_testkit.processes import REPO_ROOT
+from vr_testkit.processes import REPO_ROOT, render_config
 
 COMPOSE = REPO_ROOT / "docker-compose.yml"
 COMPOSE_SCALED = REPO_ROOT / "docker-compose.scaled.yml"
+COMPOSE_TURNS = REPO_ROOT / "docker-compose.turns.yml"
 ENV_EXAMPLE = REPO_ROOT / "env.example"
 LIVEKIT_TEMPLATE = REPO_ROOT / "config" / "livekit.yaml"
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -210,12 +212,56 @@ def test_livekit_publishes_the_ports_it_advertises(single_project: Any) -> None:
     env = livekit["environment"]
     udp = published(livekit, "udp")
     start, end = int(env["LIVEKIT_UDP_PORT_START"]), int(env["LIVEKIT_UDP_PORT_END"])
-    # ICE candidates carry the port LiveKit listens on, so host and container port must agree.
-    assert udp == [(port, port) for port in range(start, end + 1)]
+    turn_udp = int(env["LIVEKIT_TURN_UDP_PORT"])
+    # ICE candidates carry the port LiveKit listens on, so host and container port must agree;
+    # exactly the media range and TURN/UDP, nothing else.
+    assert udp == [(port, port) for port in range(start, end + 1)] + [(turn_udp, turn_udp)]
+    assert env["LIVEKIT_TURN_ENABLED"] == "true"
+    # TURN/TLS needs a certificate: off here, on with docker-compose.turns.yml.
+    assert env["LIVEKIT_TURN_TLS_PORT"] == "0"
     tcp = published(livekit, "tcp")
-    assert (int(env["LIVEKIT_TCP_PORT"]),) * 2 in tcp
-    assert (int(env["LIVEKIT_PORT"]),) * 2 in tcp
-    assert len(tcp) == 2
+    assert sorted(tcp) == sorted(
+        [(int(env["LIVEKIT_TCP_PORT"]),) * 2, (int(env["LIVEKIT_PORT"]),) * 2]
+    )
+
+
+def test_turns_overlay_publishes_443_for_livekits_tls_listener(
+    compose_check: Callable[..., Any], env_example: dict[str, str], tmp_path: Path
+) -> None:
+    certs = tmp_path / "certs"
+    certs.mkdir()
+    env_file = tmp_path / "turns.env"
+    values = {
+        **env_example,
+        "LIVEKIT_TURN_DOMAIN": "turn.example.com",
+        "LIVEKIT_TURN_TLS_ADDRESS": "203.0.113.11",
+        "LIVEKIT_TURN_CERT_DIR": str(certs),
+    }
+    env_file.write_text("".join(f"{name}={value}\n" for name, value in values.items()))
+    result = compose_check([COMPOSE, COMPOSE_TURNS], [env_file], as_json=True)
+    assert result.returncode == 0, result.stderr
+    livekit = json.loads(result.stdout)["services"]["livekit"]
+    env = livekit["environment"]
+    tls_port = int(env["LIVEKIT_TURN_TLS_PORT"])
+    # LiveKit tells browsers turns:<domain>:443 whatever it listens on.
+    tls = [
+        p for p in livekit["ports"] if p.get("protocol", "tcp") == "tcp" and p["published"] == "443"
+    ]
+    assert [(p["host_ip"], int(p["target"])) for p in tls] == [("203.0.113.11", tls_port)]
+    assert env["LIVEKIT_TURN_DOMAIN"] == "turn.example.com"
+    mounts = {m["target"]: m for m in livekit["volumes"]}
+    turn_dir = str(Path(env["LIVEKIT_TURN_CERT_FILE"]).parent)
+    assert mounts[turn_dir]["source"] == str(certs)
+    assert mounts[turn_dir].get("read_only") is True
+    config = yaml.safe_load(render_config(LIVEKIT_TEMPLATE, env))
+    assert config["turn"]["tls_port"] == tls_port
+    assert config["turn"]["cert_file"].startswith(turn_dir + "/")
+
+
+def test_turns_overlay_needs_its_domain(compose_check: Callable[..., Any]) -> None:
+    result = compose_check([COMPOSE, COMPOSE_TURNS], [ENV_EXAMPLE])
+    assert result.returncode != 0
+    assert "LIVEKIT_TURN_DOMAIN" in result.stderr
 
 
 def test_backend_and_livekit_share_keys_and_webhook(single_project: Any) -> None:
@@ -280,8 +326,13 @@ def test_scaled_runs_two_livekit_nodes_sharing_redis(scaled_project: Any) -> Non
         env = node["environment"]
         udp = published(node, "udp")
         start, end = int(env["LIVEKIT_UDP_PORT_START"]), int(env["LIVEKIT_UDP_PORT_END"])
-        assert udp == [(port, port) for port in range(start, end + 1)]
+        # One node runs the TURN relay; the other publishes its media ports only.
+        turn = [(port, port) for port in [int(env["LIVEKIT_TURN_UDP_PORT"])] if port]
+        assert udp == [(port, port) for port in range(start, end + 1)] + turn
         assert (int(env["LIVEKIT_TCP_PORT"]),) * 2 in published(node, "tcp")
+    assert (
+        sum(node["environment"]["LIVEKIT_TURN_ENABLED"] == "true" for node in nodes.values()) == 1
+    )
 
 
 def test_scaled_keeps_datastores_private(scaled_project: Any) -> None:

@@ -23,7 +23,11 @@ from vr_common import production_secrets
 from vr_testkit.processes import REPO_ROOT
 
 ENV_EXAMPLE = REPO_ROOT / "env.example"
-COMPOSE_FILES = [REPO_ROOT / "docker-compose.yml", REPO_ROOT / "docker-compose.scaled.yml"]
+COMPOSE_FILES = [
+    REPO_ROOT / "docker-compose.yml",
+    REPO_ROOT / "docker-compose.scaled.yml",
+    REPO_ROOT / "docker-compose.turns.yml",
+]
 LIVEKIT_TEMPLATE = REPO_ROOT / "config" / "livekit.yaml"
 # ${NAME}, ${NAME:-default}, ${NAME:?message}; "$${" is an escaped dollar, not a variable.
 COMPOSE_VARIABLE = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)")

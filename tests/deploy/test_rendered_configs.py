@@ -163,4 +163,8 @@ def test_livekit_yaml_with_env_example_node_ip(single_project: Any) -> None:
     config = rendered_livekit(single_project["services"]["livekit"])
     assert config["rtc"]["node_ip"] == "127.0.0.1"
     assert config["rtc"]["use_external_ip"] is False
-    assert config["turn"]["enabled"] is False
+    assert config["turn"]["enabled"] is True
+    assert config["turn"]["udp_port"] == 3478
+    assert config["turn"]["tls_port"] == 0
+    # LiveKit's relay may reach this node's own address, even a private or loopback one.
+    assert config["turn"]["allow_restricted_peer_cidrs"] == ["127.0.0.1/32"]

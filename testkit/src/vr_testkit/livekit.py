@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vr_testkit.certs import Certificate
 from vr_testkit.processes import (
     REPO_ROOT,
     TOOLS_BIN,
@@ -32,6 +33,17 @@ def livekit_binary() -> str:
     return found
 
 
+@dataclass(frozen=True)
+class LiveKitTurn:
+    """LiveKit's embedded TURN: UDP on `udp_port`, TLS on `tls_port` with `certificate` for
+    `domain` (LiveKit tells browsers `turns:<domain>:443`, so something must map 443 to it)."""
+
+    domain: str
+    certificate: Certificate
+    tls_port: int = field(default_factory=free_port)
+    udp_port: int = field(default_factory=lambda: free_port("udp"))
+
+
 @dataclass
 class LiveKitServer:
     """One LiveKit node. Keep the ports so the same node can be stopped and started again."""
@@ -43,38 +55,39 @@ class LiveKitServer:
     udp_start: int = field(default_factory=lambda: free_udp_range(40))
     webhook_urls: Sequence[str] = ()
     redis_url: str | None = None
+    # Where it listens (HTTP, ICE/TCP, TURN) and the address it advertises for media.
+    address: str = "127.0.0.1"
+    node_ip: str = "127.0.0.1"
+    turn: LiveKitTurn | None = None
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="vr-livekit-")))
     process: ManagedProcess | None = None
 
     @property
     def http_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.address}:{self.port}"
 
     @property
     def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
+        return f"ws://{self.address}:{self.port}"
 
     def config_yaml(self) -> str:
         """The repository's config/livekit.yaml, rendered as production renders it."""
         env = {
             "LIVEKIT_PORT": str(self.port),
-            "LIVEKIT_BIND_ADDRESS": "127.0.0.1",
+            "LIVEKIT_BIND_ADDRESS": self.address,
             "LIVEKIT_API_KEY": self.api_key,
             "LIVEKIT_API_SECRET": self.api_secret,
             "LIVEKIT_TCP_PORT": str(self.tcp_port),
             "LIVEKIT_UDP_PORT_START": str(self.udp_start),
             "LIVEKIT_UDP_PORT_END": str(self.udp_start + 39),
             "LIVEKIT_USE_EXTERNAL_IP": "false",
-            "LIVEKIT_NODE_IP": "127.0.0.1",
+            "LIVEKIT_NODE_IP": self.node_ip,
             # Every peer in a test lives on this machine, so only loopback candidates connect.
             "LIVEKIT_LOOPBACK_CANDIDATE": "true",
             "LIVEKIT_REDIS_ADDRESS": self.redis_url.removeprefix("redis://").split("/")[0]
             if self.redis_url
             else "",
-            "LIVEKIT_TURN_ENABLED": "false",
-            "LIVEKIT_TURN_DOMAIN": "",
-            "LIVEKIT_TURN_TLS_PORT": "5349",
-            "LIVEKIT_TURN_UDP_PORT": "3478",
+            **self._turn_env(),
             "LIVEKIT_MAX_PARTICIPANTS": "100",
             # LiveKit needs a webhook URL in the config; a port nothing listens on when the
             # test does not care about webhooks.
@@ -85,7 +98,28 @@ class LiveKitServer:
         }
         return render_config(REPO_ROOT / "config" / "livekit.yaml", env)
 
+    def _turn_env(self) -> dict[str, str]:
+        if self.turn is None:
+            # Off: a test run must not take the fixed TURN ports.
+            return {
+                "LIVEKIT_TURN_ENABLED": "false",
+                "LIVEKIT_TURN_DOMAIN": "",
+                "LIVEKIT_TURN_TLS_PORT": "0",
+                "LIVEKIT_TURN_CERT_FILE": "",
+                "LIVEKIT_TURN_KEY_FILE": "",
+                "LIVEKIT_TURN_UDP_PORT": "0",
+            }
+        return {
+            "LIVEKIT_TURN_ENABLED": "true",
+            "LIVEKIT_TURN_DOMAIN": self.turn.domain,
+            "LIVEKIT_TURN_TLS_PORT": str(self.turn.tls_port),
+            "LIVEKIT_TURN_CERT_FILE": str(self.turn.certificate.cert_file),
+            "LIVEKIT_TURN_KEY_FILE": str(self.turn.certificate.key_file),
+            "LIVEKIT_TURN_UDP_PORT": str(self.turn.udp_port),
+        }
+
     def start(self) -> LiveKitServer:
+        self.workdir.mkdir(parents=True, exist_ok=True)
         config = self.workdir / "livekit.yaml"
         config.write_text(self.config_yaml())
         self.process = ManagedProcess(
