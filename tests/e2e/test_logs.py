@@ -113,6 +113,11 @@ def test_logs_live_from_every_side_and_status_follows_an_outage(
     viewer.get_by_label("Search").fill("paus")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("line while paused")
+    # The filter is in the URL: a reload keeps it and the service's backlog honours it.
+    viewer.reload()
+    expect(viewer.get_by_label("Search")).to_have_value("paus")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("line while paused")
     viewer.get_by_label("Search").fill("")
 
     # The SFU goes away: the panel turns it unhealthy by itself (the status is pushed).

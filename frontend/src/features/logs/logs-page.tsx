@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useDebouncedValue } from '../../hooks/use-debounced-value.ts';
 import { FilterBar } from './filter-bar.tsx';
-import { type LogFilters, defaultFilters, matchesFilters } from './log-filters.ts';
+import { filtersFromSearch, filtersToSearch } from './filters-url.ts';
+import { type LogFilters, matchesFilters } from './log-filters.ts';
 import { LogList } from './log-list.tsx';
 import { needsToken } from './log-stream-state.ts';
 import { OperatorTokenForm } from './operator-token-form.tsx';
@@ -14,7 +15,16 @@ import './logs.css';
 const baseServices = ['backend', 'debug', 'frontend'];
 
 export function LogsPage() {
-  const [filters, setFilters] = useState<LogFilters>(defaultFilters);
+  // The filters start from the query string and are written back to it, so a reload or a
+  // shared link keeps them; the state stays local so that an input follows each key at once.
+  const [search, setSearch] = useSearchParams();
+  const [filters, setFilters] = useState<LogFilters>(() => filtersFromSearch(search));
+  useEffect(() => {
+    // Only when they differ: setSearch changes with every navigation, so an unconditional
+    // write would navigate again and again.
+    const next = filtersToSearch(filters);
+    if (next.toString() !== search.toString()) setSearch(next, { replace: true });
+  }, [filters, search, setSearch]);
   // Typing in a search box should not send a subscribe (and a 1000-line backlog) per key.
   const streamFilters = useDebouncedValue(filters, 300);
   const { state, pause, resume, submitToken, forgetToken, tokenInUse } = useLogStream(streamFilters);
