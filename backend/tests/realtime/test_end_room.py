@@ -7,6 +7,7 @@ import asyncio
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import AbstractAsyncContextManager
+from typing import Any
 
 import pytest
 from livekit import api, rtc
@@ -120,3 +121,35 @@ async def test_no_replica_lets_anyone_join_a_room_its_host_ended(
         assert (await ada.push(ada_ref, topic, "end_room", {}))["status"] == "ok"
         await ada.close()
         assert await _rest_join_status(second, room_id) == 410
+
+
+async def test_rest_end_gives_the_channel_results(
+    server: LiveServer, livekit: LiveKitServer
+) -> None:
+    async with server.http() as http:
+        host = await create_room(http, "Ada")
+        guest = await join_room(http, host["room_id"], "Grace")
+        room_id, topic = host["room_id"], f"room:{host['room_id']}"
+        grace = await PhxClient.open(server.url)
+        await grace.join(topic, {"token": guest["token"]})
+
+        def end(token: str | None) -> Any:
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            return http.post(f"/api/rooms/{room_id}/end", headers=headers)
+
+        other = await create_room(http, "Eve")
+        for token, status, code in (
+            (None, 401, "unauthorized"),
+            (guest["token"], 403, "not_host"),
+            (other["token"], 401, "unauthorized"),  # a token of another room
+        ):
+            refused = await end(token)
+            assert refused.status_code == status and refused.json()["error"]["code"] == code
+        assert (await end(host["token"])).status_code == 204
+        closed = await grace.event(topic, "room:closed")
+        assert closed["by"] == host["participant_id"]
+        await grace.wait_for(lambda f: f[3] == "phx_close")
+        assert room_id not in await _livekit_rooms(livekit)
+        again = await end(host["token"])
+        assert again.status_code == 410 and again.json()["error"]["code"] == "room_closed"
+    await grace.close()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from video_rooms.api.deps import AdminOnly, BearerDep, RoomIdDep, RoomServiceDep
+from video_rooms.realtime.runtime import Realtime
 from video_rooms.rooms.schemas import (
     ParticipantCreate,
     RoomCreatePublic,
@@ -40,6 +41,18 @@ async def get_room(room_id: RoomIdDep, rooms: RoomServiceDep) -> RoomDetailPubli
 async def leave_room(room_id: RoomIdDep, token: BearerDep, rooms: RoomServiceDep) -> Response:
     """Leave the room; the caller proves who it is with its room token."""
     await rooms.leave(room_id, token)
+    return Response(status_code=204)
+
+
+@router.post("/{room_id}/end", status_code=204)
+async def end_room(
+    room_id: RoomIdDep, token: BearerDep, rooms: RoomServiceDep, request: Request
+) -> Response:
+    """End the room for everyone (host's token only), as the channel's `end_room` does."""
+    claims = rooms.verify_token(room_id, token)
+    closed_at = await rooms.end(room_id, claims.participant_id)
+    realtime: Realtime = request.app.state.realtime
+    await realtime.room_ended(room_id, claims.participant_id, closed_at)
     return Response(status_code=204)
 
 

@@ -186,12 +186,7 @@ class RoomChannel(Channel):
             closed_at = await self._rt.rooms.end(self.room_id, self.participant_id)
         except RoomError as exc:
             return error(exc.code, exc.message)
-        await self._rt.room_closed(self.room_id)
-        await self._rt.pubsub.broadcast(
-            self.topic,
-            ROOM_CLOSED,
-            {"by": self.participant_id, "closed_at": closed_at.isoformat()},
-        )
+        await self._rt.room_ended(self.room_id, self.participant_id, closed_at)
         return ok()
 
     async def _renew_token(self) -> Reply:

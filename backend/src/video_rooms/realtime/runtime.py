@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from redis.asyncio import Redis
@@ -21,7 +22,7 @@ from video_rooms.realtime.presence import LocalPresenceStore, Presence, Presence
 from video_rooms.realtime.pubsub import Broker, LocalBroker, PubSub
 from video_rooms.realtime.redis_broker import RedisBroker
 from video_rooms.realtime.redis_presence import RedisPresenceStore
-from video_rooms.realtime.room_channel import RoomChannel
+from video_rooms.realtime.room_channel import ROOM_CLOSED, RoomChannel
 from video_rooms.realtime.store import RealtimeStore
 from video_rooms.rooms.service import RoomService
 from video_rooms.settings import Settings
@@ -107,10 +108,13 @@ class Realtime:
         )
         return realtime
 
-    async def room_closed(self, room_id: str) -> None:
-        """Tells every other backend process that `room_id` was closed (this one's rooms
-        service already knows: it closed it)."""
+    async def room_ended(self, room_id: str, by: str, closed_at: datetime) -> None:
+        """After `RoomService.end`: tells every other backend process (this one's rooms service
+        already knows: it closed it), then everyone in the room, whose channels then close."""
         await self.pubsub.broadcast(ROOMS_CLOSED_TOPIC, "closed", {"room_id": room_id})
+        await self.pubsub.broadcast(
+            f"room:{room_id}", ROOM_CLOSED, {"by": by, "closed_at": closed_at.isoformat()}
+        )
 
     def _heard_room_closed(self, event: str, payload: Any) -> None:
         room_id = payload.get("room_id") if isinstance(payload, dict) else None
