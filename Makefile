@@ -20,6 +20,9 @@ lint:
 	uv run --locked ruff format --check backend common debug-service embedded-sfu testkit tests bench
 	uv run --locked mypy backend/src common/src debug-service/src embedded-sfu/src testkit/src
 	uv run --locked lint-imports
+	for package in backend common debug-service embedded-sfu testkit; do \
+	  (cd $$package && uv run --locked deptry src) || exit 1; \
+	done
 	cd frontend && npm run --silent lint && npm run --silent typecheck
 
 # The import contracts break on a planted wrong import (and hold on the tree).
