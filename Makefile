@@ -30,7 +30,7 @@ test-lint:
 	$(PYTEST) tests/lint
 
 test-backend:
-	$(PYTEST) backend/tests common/tests embedded-sfu/tests
+	$(PYTEST) backend/tests common/tests embedded-sfu/tests testkit/tests
 
 test-debug:
 	$(PYTEST) debug-service/tests
