@@ -317,6 +317,8 @@ def test_three_percent_downlink_loss_is_repaired_by_nack_and_rtx(
         received = [s for s in streams if (s["direction"], s["kind"], s["source"]) == wanted]
     shipped = next(s for s in received if s["width"] and s["bitrateKbps"])
     print(f"shipped stats of a received camera: {shipped}")
+    # Nothing blocks UDP on loopback and the embedded SFU offers UDP only: a direct path.
+    assert shipped["path"] == "udp", shipped
 
 
 def test_a_crashed_sfu_is_rejoined_when_it_comes_back(

@@ -29,6 +29,7 @@ describe('summarizeStats', () => {
       width: 640,
       height: 360,
       framesPerSecond: 30,
+      path: null,
     });
   });
 
@@ -58,5 +59,54 @@ describe('summarizeStats', () => {
 
   it('is null when the report has no stream of that direction', () => {
     expect(summarizeStats(report(), 'inbound', new Map())).toBeNull();
+  });
+
+  describe('path', () => {
+    const withLocal = (local: Record<string, unknown>, pair: Record<string, unknown> = {}) =>
+      report(
+        { id: 'in', type: 'inbound-rtp', kind: 'audio', timestamp: 1, bytesReceived: 1 },
+        { id: 'tr', type: 'transport', timestamp: 1, selectedCandidatePairId: 'cp' },
+        { id: 'cp', type: 'candidate-pair', timestamp: 1, localCandidateId: 'lc', ...pair },
+        { id: 'other', type: 'local-candidate', timestamp: 1, candidateType: 'host', protocol: 'udp' },
+        { id: 'lc', type: 'local-candidate', timestamp: 1, ...local },
+      );
+    const pathOf = (stats: RTCStatsReport) => summarizeStats(stats, 'inbound', new Map())?.path;
+
+    it('names a direct path by the selected local candidate protocol', () => {
+      expect(pathOf(withLocal({ candidateType: 'host', protocol: 'udp' }))).toBe('udp');
+      expect(pathOf(withLocal({ candidateType: 'prflx', protocol: 'udp' }))).toBe('udp');
+      expect(pathOf(withLocal({ candidateType: 'host', protocol: 'tcp' }))).toBe('tcp');
+    });
+
+    it('names a relayed path by how the browser reaches the TURN server', () => {
+      for (const [relayProtocol, path] of [
+        ['udp', 'turn-udp'],
+        ['tcp', 'turn-tcp'],
+        ['tls', 'turn-tls'],
+      ]) {
+        // A relay candidate's own protocol is UDP (the relay's side); relayProtocol is ours.
+        const local = { candidateType: 'relay', protocol: 'udp', relayProtocol };
+        expect(pathOf(withLocal(local))).toBe(path);
+      }
+    });
+
+    it('finds the selected pair without selectedCandidatePairId (Firefox)', () => {
+      const stats = report(
+        { id: 'in', type: 'inbound-rtp', kind: 'audio', timestamp: 1, bytesReceived: 1 },
+        { id: 'no', type: 'candidate-pair', timestamp: 1, localCandidateId: 'a', state: 'failed' },
+        { id: 'cp', type: 'candidate-pair', timestamp: 1, localCandidateId: 'b', selected: true },
+        { id: 'a', type: 'local-candidate', timestamp: 1, candidateType: 'host', protocol: 'udp' },
+        { id: 'b', type: 'local-candidate', timestamp: 1, candidateType: 'relay', relayProtocol: 'tls' },
+      );
+      expect(pathOf(stats)).toBe('turn-tls');
+    });
+
+    it('is unknown before a pair is selected', () => {
+      const stats = report(
+        { id: 'in', type: 'inbound-rtp', kind: 'audio', timestamp: 1, bytesReceived: 1 },
+        { id: 'tr', type: 'transport', timestamp: 1 },
+      );
+      expect(pathOf(stats)).toBeNull();
+    });
   });
 });

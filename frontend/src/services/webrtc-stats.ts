@@ -1,5 +1,12 @@
 // Reduces a WebRTC stats report (any SFU: it is the browser's standard format) to the few
-// figures worth shipping: bitrate, loss, round-trip time, resolution and frame rate.
+// figures worth shipping: bitrate, loss, round-trip time, resolution, frame rate, and the
+// network path the media takes (so an operator sees "relayed over TLS" in /logs).
+
+/**
+ * How this browser reaches the SFU: direct over UDP or TCP (ICE/TCP), or through a TURN relay
+ * reached over UDP, TCP or TLS. Read from the local candidate of the selected pair.
+ */
+export type ConnectionPath = 'udp' | 'tcp' | 'turn-udp' | 'turn-tcp' | 'turn-tls';
 
 export interface StreamFigures {
   kind: 'audio' | 'video';
@@ -11,6 +18,7 @@ export interface StreamFigures {
   width: number | null;
   height: number | null;
   framesPerSecond: number | null;
+  path: ConnectionPath | null;
 }
 
 export interface ByteSample {
@@ -104,19 +112,44 @@ export function summarizeStats(
     width: max(streams.map((stream) => num(stream, 'frameWidth'))),
     height: max(streams.map((stream) => num(stream, 'frameHeight'))),
     framesPerSecond: round(max(streams.map((stream) => num(stream, 'framesPerSecond')))),
+    path: connectionPath(stats),
   };
 }
 
-function selectedPairRtt(stats: Map<string, Stat>): number | null {
+function selectedPair(stats: Map<string, Stat>): Stat | undefined {
   for (const stat of stats.values()) {
     if (stat.type !== 'transport') continue;
     const pairId = stat.selectedCandidatePairId;
-    if (typeof pairId === 'string') return num(stats.get(pairId), 'currentRoundTripTime');
+    if (typeof pairId === 'string') return stats.get(pairId);
   }
+  // Firefox has no selectedCandidatePairId: its selected pair is flagged instead.
   for (const stat of stats.values()) {
-    if (stat.type === 'candidate-pair' && stat.nominated === true && stat.state === 'succeeded') {
-      return num(stat, 'currentRoundTripTime');
-    }
+    if (stat.type !== 'candidate-pair') continue;
+    if (stat.selected === true) return stat;
+    if (stat.nominated === true && stat.state === 'succeeded') return stat;
   }
+  return undefined;
+}
+
+function selectedPairRtt(stats: Map<string, Stat>): number | null {
+  return num(selectedPair(stats), 'currentRoundTripTime');
+}
+
+const relayPaths: Record<string, ConnectionPath> = {
+  udp: 'turn-udp',
+  tcp: 'turn-tcp',
+  tls: 'turn-tls',
+};
+
+function connectionPath(stats: Map<string, Stat>): ConnectionPath | null {
+  const localId = selectedPair(stats)?.localCandidateId;
+  const local = typeof localId === 'string' ? stats.get(localId) : undefined;
+  if (!local) return null;
+  if (local.candidateType === 'relay') {
+    const relayProtocol = local.relayProtocol;
+    return typeof relayProtocol === 'string' ? (relayPaths[relayProtocol] ?? null) : null;
+  }
+  if (local.protocol === 'udp') return 'udp';
+  if (local.protocol === 'tcp') return 'tcp';
   return null;
 }
