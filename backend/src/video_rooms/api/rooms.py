@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from video_rooms.api.deps import AdminOnly, BearerDep, RoomIdDep, RoomServiceDep
+from video_rooms.api.public_url import absolute_ws_url
 from video_rooms.realtime.runtime import Realtime
 from video_rooms.rooms.schemas import (
     ParticipantCreate,
@@ -18,17 +19,23 @@ router = APIRouter(prefix="/api/rooms", tags=["rooms"])
 
 
 @router.post("", status_code=201)
-async def create_room(body: ParticipantCreate, rooms: RoomServiceDep) -> RoomCreatePublic:
+async def create_room(
+    body: ParticipantCreate, rooms: RoomServiceDep, request: Request
+) -> RoomCreatePublic:
     """Create a room; the caller joins it as its first participant."""
-    return await rooms.create(body.participant_name)
+    created = await rooms.create(body.participant_name)
+    created.livekit_url = absolute_ws_url(created.livekit_url, request)
+    return created
 
 
 @router.post("/{room_id}/join")
 async def join_room(
-    room_id: RoomIdDep, body: ParticipantCreate, rooms: RoomServiceDep
+    room_id: RoomIdDep, body: ParticipantCreate, rooms: RoomServiceDep, request: Request
 ) -> RoomJoinPublic:
     """Join an existing room (404 for an unknown one; rooms are never created by joining)."""
-    return await rooms.join(room_id, body.participant_name)
+    joined = await rooms.join(room_id, body.participant_name)
+    joined.livekit_url = absolute_ws_url(joined.livekit_url, request)
+    return joined
 
 
 @router.get("/{room_id}")
