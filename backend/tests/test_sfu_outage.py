@@ -31,10 +31,10 @@ async def test_livekit_down_then_back(
             status = await client.get("/api/status")
             assert status.status_code == 503
             body = status.json()
-            assert body["overall"] == "down"
-            assert body["services"]["sfu"]["status"] == "down"
+            assert body["overall"] == "unhealthy"
+            assert body["services"]["sfu"]["status"] == "unhealthy"
             assert "unreachable" in body["services"]["sfu"]["message"]
-            assert body["services"]["backend"]["status"] == "ok"
+            assert body["services"]["backend"]["status"] == "healthy"
 
             created = await client.post("/api/rooms", json={"participant_name": "Ann"})
             assert created.status_code == 503
@@ -59,7 +59,7 @@ async def test_livekit_down_then_back(
             livekit.start()  # same ports, same keys
             await asyncio.sleep(0.3)
 
-            assert (await client.get("/api/status")).json()["overall"] == "ok"
+            assert (await client.get("/api/status")).json()["overall"] == "healthy"
             again = await create_room(client, "Ann")
             assert again["room_id"] != room_id
             await join_room(client, room_id, "Bob")
@@ -83,4 +83,4 @@ async def test_status_reports_a_dead_debug_service_as_degraded(
     assert response.status_code == 200
     body = response.json()
     assert body["overall"] == "degraded"
-    assert body["services"]["debug"]["status"] == "down"
+    assert body["services"]["debug"]["status"] == "unhealthy"

@@ -90,11 +90,11 @@ async def test_status_reports_every_service(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/status")
     assert response.status_code == 200
     body = response.json()
-    assert body["overall"] == "ok"
+    assert body["overall"] == "healthy"
     assert set(body["services"]) == {"backend", "sfu", "debug"}
-    assert body["services"]["sfu"]["status"] == "ok"
+    assert body["services"]["sfu"]["status"] == "healthy"
     assert body["services"]["sfu"]["latency_ms"] >= 0
-    assert body["services"]["debug"]["status"] == "disabled"
+    assert body["services"]["debug"]["status"] == "unconfigured"
 
 
 async def test_openapi_documents_every_endpoint(client: httpx.AsyncClient) -> None:

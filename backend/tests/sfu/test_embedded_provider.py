@@ -143,7 +143,7 @@ async def test_the_app_hands_out_the_embedded_sfu(
         assert body["sfu"] == {"provider": "embedded", "url": sfu.ws_url}
         assert body["livekit_url"] == sfu.ws_url
         status = (await api.get("/api/status")).json()
-        assert status["services"]["sfu"]["status"] == "ok"
+        assert status["services"]["sfu"]["status"] == "healthy"
 
         # The token the API handed out is accepted by the SFU, for that room only.
         client = SfuClient(body["sfu"]["url"], body["room_id"], body["token"])

@@ -13,17 +13,18 @@ from pydantic import BaseModel
 
 router = APIRouter(prefix="/api", tags=["health"])
 
-ServiceState = Literal["ok", "down", "disabled"]
+# The original client's words, shared with the debug service and the status panel.
+Status = Literal["healthy", "degraded", "unhealthy", "unconfigured"]
 
 
 class ServiceStatus(BaseModel):
-    status: ServiceState
+    status: Status
     latency_ms: float
     message: str | None = None
 
 
 class StatusPublic(BaseModel):
-    overall: Literal["ok", "degraded", "down"]
+    overall: Status
     timestamp: datetime
     services: dict[str, ServiceStatus]
 
@@ -36,7 +37,9 @@ async def health() -> dict[str, str]:
 async def _debug_service_status(request: Request) -> ServiceStatus:
     url: str | None = request.app.state.settings.debug_service_url
     if not url:
-        return ServiceStatus(status="disabled", latency_ms=0, message="DEBUG_SERVICE_URL not set")
+        return ServiceStatus(
+            status="unconfigured", latency_ms=0, message="DEBUG_SERVICE_URL not set"
+        )
     client: httpx.AsyncClient = request.app.state.http
     started = time.perf_counter()
     try:
@@ -46,7 +49,9 @@ async def _debug_service_status(request: Request) -> ServiceStatus:
     except httpx.HTTPError as exc:
         ok, message = False, f"unreachable ({type(exc).__name__})"
     latency = round((time.perf_counter() - started) * 1000, 2)
-    return ServiceStatus(status="ok" if ok else "down", latency_ms=latency, message=message)
+    return ServiceStatus(
+        status="healthy" if ok else "unhealthy", latency_ms=latency, message=message
+    )
 
 
 @router.get("/status", response_model=StatusPublic, responses={503: {"model": StatusPublic}})
@@ -55,17 +60,19 @@ async def status(request: Request) -> JSONResponse:
     service only degrades the answer, since calls still work without it."""
     sfu = await request.app.state.sfu_health.current(fresh=True)
     services = {
-        "backend": ServiceStatus(status="ok", latency_ms=0),
+        "backend": ServiceStatus(status="healthy", latency_ms=0),
         "sfu": ServiceStatus(
-            status="ok" if sfu.ok else "down", latency_ms=sfu.latency_ms, message=sfu.message
+            status="healthy" if sfu.ok else "unhealthy",
+            latency_ms=sfu.latency_ms,
+            message=sfu.message,
         ),
         "debug": await _debug_service_status(request),
     }
     if not sfu.ok:
-        overall: Literal["ok", "degraded", "down"] = "down"
-    elif services["debug"].status == "down":
+        overall: Status = "unhealthy"
+    elif services["debug"].status == "unhealthy":
         overall = "degraded"
     else:
-        overall = "ok"
+        overall = "healthy"
     body = StatusPublic(overall=overall, timestamp=datetime.now(UTC), services=services)
     return JSONResponse(body.model_dump(mode="json"), status_code=503 if not sfu.ok else 200)
