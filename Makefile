@@ -5,12 +5,12 @@ export UV_PYTHON_DOWNLOADS := never
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 PYTEST := uv run --locked pytest
 
-.PHONY: up test setup lint test-lint test-backend test-debug test-frontend test-node test-e2e test-deploy bench
+.PHONY: up test setup lint test-lint test-py313 test-backend test-debug test-frontend test-node test-e2e test-deploy bench
 
 up: setup
 	./scripts/up.sh
 
-test: setup lint test-lint test-backend test-debug test-frontend test-node test-e2e test-deploy
+test: setup lint test-lint test-backend test-debug test-py313 test-frontend test-node test-e2e test-deploy
 
 setup:
 	./scripts/setup.sh
@@ -34,6 +34,12 @@ test-backend:
 
 test-debug:
 	$(PYTEST) debug-service/tests
+
+# The Python suites again on Python 3.13, in the environment scripts/setup.sh prepares.
+PYTHON313 ?= $(shell command -v python3.13 || echo $(HOME)/.pyenv/versions/3.13.0/bin/python3)
+test-py313:
+	UV_PROJECT_ENVIRONMENT=.venv-py3.13 uv run --locked --python $(PYTHON313) \
+	  pytest backend/tests common/tests debug-service/tests
 
 test-frontend:
 	cd frontend && npm test --silent

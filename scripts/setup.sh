@@ -35,6 +35,12 @@ fi
 say "python: uv sync"
 uv sync --locked --python 3.11 --quiet
 
+# A second environment on the newest Python we support: `make test-py313` runs the suites in it.
+PYTHON313="${PYTHON313:-$(command -v python3.13 || echo "${PYENV_ROOT:-$HOME/.pyenv}/versions/3.13.0/bin/python3")}"
+[ -x "$PYTHON313" ] || { echo "setup: Python 3.13 not found (set PYTHON313)" >&2; exit 1; }
+say "python 3.13: uv sync into .venv-py3.13"
+UV_PROJECT_ENVIRONMENT=.venv-py3.13 uv sync --locked --python "$PYTHON313" --quiet
+
 if [ -f frontend/package.json ]; then
   if [ ! -d frontend/node_modules ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
     say "npm: installing frontend dependencies"
