@@ -105,3 +105,17 @@ async def test_openapi_documents_every_endpoint(client: httpx.AsyncClient) -> No
     assert "delete" in paths["/api/rooms/{room_id}/leave"]
     assert "/api/health" in paths and "/api/status" in paths
     assert "/api/webhooks/livekit" in paths
+
+
+async def test_openapi_declares_the_error_envelope_on_every_rooms_and_webhook_route(
+    client: httpx.AsyncClient,
+) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    assert set(spec["components"]["schemas"]["ErrorPublic"]["properties"]) == {"error"}
+    for path, operations in spec["paths"].items():
+        if not path.startswith(("/api/rooms", "/api/webhooks")):
+            continue
+        for method, operation in operations.items():
+            for status in ("401", "413", "415", "422"):
+                schema = operation["responses"][status]["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/ErrorPublic"}, (path, method)

@@ -11,6 +11,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from video_rooms.rooms.errors import (
@@ -37,6 +38,22 @@ class ApiError(Exception):
         self.status = status
         self.code = code
         self.message = message
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorPublic(BaseModel):
+    """The body of every error response, declared in the OpenAPI description of each route."""
+
+    error: ErrorDetail
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI `responses` for the error statuses a router's routes can answer."""
+    return {status: {"model": ErrorPublic} for status in statuses}
 
 
 def unauthorized(message: str) -> ApiError:

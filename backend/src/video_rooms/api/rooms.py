@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from video_rooms.api.deps import AdminOnly, BearerDep, RoomIdDep, RoomServiceDep
+from video_rooms.api.errors import error_responses
 from video_rooms.api.public_url import absolute_ws_url
 from video_rooms.realtime.runtime import Realtime
 from video_rooms.rooms.schemas import (
@@ -15,7 +16,11 @@ from video_rooms.rooms.schemas import (
     RoomListPublic,
 )
 
-router = APIRouter(prefix="/api/rooms", tags=["rooms"])
+router = APIRouter(
+    prefix="/api/rooms",
+    tags=["rooms"],
+    responses=error_responses(400, 401, 403, 404, 409, 410, 413, 415, 422, 503),
+)
 
 
 @router.post("", status_code=201)

@@ -7,11 +7,13 @@ import logging
 from fastapi import APIRouter, Header, Request, Response
 from livekit.api import TokenVerifier, WebhookReceiver
 
-from video_rooms.api.errors import ApiError, unauthorized
+from video_rooms.api.errors import ApiError, error_responses, unauthorized
 from video_rooms.logging_setup import participant_id_var, room_id_var
 from video_rooms.rooms.repository import RoomRepository
 
-router = APIRouter(prefix="/api/webhooks", tags=["webhooks"])
+router = APIRouter(
+    prefix="/api/webhooks", tags=["webhooks"], responses=error_responses(400, 401, 413, 415, 422)
+)
 logger = logging.getLogger(__name__)
 
 
