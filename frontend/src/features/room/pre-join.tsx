@@ -3,6 +3,8 @@ import { CameraIcon, MicIcon } from '../../components/icons.tsx';
 import { type DeviceProblem, useCaptureTrack } from '../../hooks/use-local-preview.ts';
 import { useAudioLevel } from '../../hooks/use-audio-level.ts';
 import { useMediaDevices } from '../../hooks/use-media-devices.ts';
+import { SecureContextNotice } from './secure-context-notice.tsx';
+import { isInsecureForMedia } from './secure-context.ts';
 
 export interface JoinChoice {
   name: string;
@@ -150,12 +152,13 @@ export function PreJoin({ initialName, peopleInRoom, joining, onJoin }: Props) {
             }}
           />
         </label>
-        {video.problem && (
+        <SecureContextNotice />
+        {video.problem && !isInsecureForMedia() && (
           <p className="warning" role="alert">
             Camera: {problemText[video.problem]}
           </p>
         )}
-        {audio.problem && (
+        {audio.problem && !isInsecureForMedia() && (
           <p className="warning" role="alert">
             Microphone: {problemText[audio.problem]}
           </p>
