@@ -8,11 +8,11 @@ type AdapterFactory = (log: AdapterLog) => SfuAdapter;
 /** One entry per SFU provider name the backend can return in `sfu.provider`. */
 const adapters: Record<string, () => Promise<AdapterFactory>> = {
   livekit: async () => {
-    const { LiveKitAdapter } = await import('./livekit-adapter.ts');
+    const { LiveKitAdapter } = await import('./livekit/livekit-adapter.ts');
     return (log) => new LiveKitAdapter(log);
   },
   embedded: async () => {
-    const { EmbeddedAdapter } = await import('./embedded-adapter.ts');
+    const { EmbeddedAdapter } = await import('./embedded/embedded-adapter.ts');
     return (log) => new EmbeddedAdapter(log);
   },
 };

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EmbeddedAdapter } from './embedded-adapter.ts';
 import type { SocketLike } from './embedded-signalling.ts';
-import type { ConnectOptions } from './sfu-adapter.ts';
+import type { ConnectOptions } from '../sfu-adapter.ts';
 
 /** A socket the test plays the SFU on. */
 class FakeSocket implements SocketLike {

@@ -1,10 +1,10 @@
 // Stream figures and connection quality for the embedded SFU, from the browser's own stats.
 // The SFU (unlike LiveKit) sends no quality: ours comes from what it reports back about our
 // streams, each other participant's from what we receive of theirs (loss and round-trip time).
-import { type ByteSample, type StreamFigures, summarizeStats } from '../services/webrtc-stats.ts';
+import { type ByteSample, type StreamFigures, summarizeStats } from '../../services/webrtc-stats.ts';
 import { toQuality } from './embedded-mapping.ts';
 import type { Publisher, Subscriber } from './embedded-peers.ts';
-import type { ConnectionQuality, StreamStats } from './sfu-adapter.ts';
+import type { ConnectionQuality, StreamStats } from '../sfu-adapter.ts';
 
 export function worstQuality(figures: (StreamFigures | null)[]): ConnectionQuality {
   const present = figures.filter((value) => value !== null);

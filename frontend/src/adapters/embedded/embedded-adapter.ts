@@ -2,7 +2,7 @@
 // docs/embedded-sfu.md. Reconnecting is a rejoin (the server has no ICE restart): new socket,
 // new peer connections, the same local tracks published again, and a new token when the one
 // in hand expired (the SFU, unlike LiveKit's, never renews it).
-import type { ByteSample } from '../services/webrtc-stats.ts';
+import type { ByteSample } from '../../services/webrtc-stats.ts';
 import {
   type Roster,
   bumpVideoRevisions,
@@ -35,8 +35,8 @@ import type {
   SfuAdapter,
   StreamStats,
   VideoSource,
-} from './sfu-adapter.ts';
-import { initialSnapshot } from './sfu-adapter.ts';
+} from '../sfu-adapter.ts';
+import { initialSnapshot } from '../sfu-adapter.ts';
 
 /** As livekit-client's default reconnect policy: ten attempts over about 45 s. */
 const REJOIN_DELAYS_MS = [500, 300, 1200, 2700, 4800, 7000, 7000, 7000, 7000, 7000];

@@ -7,7 +7,7 @@ import type {
   DisconnectReason as ViewDisconnectReason,
   ParticipantView,
   VideoSource,
-} from './sfu-adapter.ts';
+} from '../sfu-adapter.ts';
 
 /** The slice of a LiveKit participant the views are built from. */
 export interface LkParticipantLike {

@@ -12,7 +12,7 @@ import {
   type VideoCaptureOptions,
   VideoPresets,
 } from 'livekit-client';
-import { type ByteSample, summarizeStats } from '../services/webrtc-stats.ts';
+import { type ByteSample, summarizeStats } from '../../services/webrtc-stats.ts';
 import {
   fromTrackSource,
   toConnectionState,
@@ -29,7 +29,7 @@ import {
   type StreamStats,
   type VideoSource,
   initialSnapshot,
-} from './sfu-adapter.ts';
+} from '../sfu-adapter.ts';
 
 export const roomOptions: RoomOptions = {
   // Subscribers receive only the resolution their tile shows, and pause when it is hidden.

@@ -2,7 +2,7 @@
 // a rejoin the same tracks are published on the new publish connection.
 import type { Publisher } from './embedded-peers.ts';
 import type { EmbeddedSignalling, Source } from './embedded-signalling.ts';
-import type { MediaOptions } from './sfu-adapter.ts';
+import type { MediaOptions } from '../sfu-adapter.ts';
 
 interface Target {
   publisher: Publisher;

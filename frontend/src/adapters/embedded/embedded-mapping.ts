@@ -1,7 +1,7 @@
 // Pure translations from the embedded SFU's messages to the adapter's neutral views, kept
 // apart from the adapter so they can be tested with plain objects, without a connection.
 import type { Source, WireParticipant } from './embedded-signalling.ts';
-import type { ConnectionQuality, DisconnectReason, ParticipantView } from './sfu-adapter.ts';
+import type { ConnectionQuality, DisconnectReason, ParticipantView } from '../sfu-adapter.ts';
 
 export interface RosterEntry {
   participant: WireParticipant;
