@@ -1,12 +1,13 @@
-// Picks the adapter for the SFU the backend says it uses. Each entry is a dynamic import, so
-// an SFU's client library is downloaded only on the room page, never on home or /logs.
+// The one registration place for SFU adapters: provider name -> lazily loaded adapter. Each
+// entry is a dynamic import, so an SFU's client library is downloaded only on the room page,
+// never on home or /logs. The provider names the API client accepts are derived from here.
 import { logger } from '../services/debug-logger.ts';
 import type { AdapterLog, SfuAdapter } from './sfu-adapter.ts';
 
 type AdapterFactory = (log: AdapterLog) => SfuAdapter;
 
 /** One entry per SFU provider name the backend can return in `sfu.provider`. */
-const adapters: Record<string, () => Promise<AdapterFactory>> = {
+const adapters = {
   livekit: async () => {
     const { LiveKitAdapter } = await import('./livekit/livekit-adapter.ts');
     return (log) => new LiveKitAdapter(log);
@@ -15,7 +16,14 @@ const adapters: Record<string, () => Promise<AdapterFactory>> = {
     const { EmbeddedAdapter } = await import('./embedded/embedded-adapter.ts');
     return (log) => new EmbeddedAdapter(log);
   },
-};
+} satisfies Record<string, () => Promise<AdapterFactory>>;
+
+/** A provider name this frontend has an adapter for. */
+export type SfuProvider = keyof typeof adapters;
+
+export function isSfuProvider(name: string): name is SfuProvider {
+  return Object.hasOwn(adapters, name);
+}
 
 const log: AdapterLog = (level, message, metadata) => {
   logger.log(level, message, metadata);
@@ -29,9 +37,8 @@ export class UnsupportedProviderError extends Error {
 }
 
 export async function loadAdapter(provider: string): Promise<SfuAdapter> {
-  const load = adapters[provider];
-  if (!load) throw new UnsupportedProviderError(provider);
-  const create = await load();
+  if (!isSfuProvider(provider)) throw new UnsupportedProviderError(provider);
+  const create = await adapters[provider]();
   return create(log);
 }
 

@@ -1,7 +1,9 @@
 // Typed client for the backend REST API (the table in DESIGN.md). Every failure becomes an
 // ApiError with the server's error code, so pages can pick the right message by code.
 
-export type SfuProvider = 'livekit' | 'embedded';
+import type { SfuProvider } from '../adapters/load-adapter.ts';
+
+export type { SfuProvider };
 
 export interface SfuInfo {
   provider: SfuProvider;
