@@ -5,17 +5,16 @@
 import type { ByteSample } from '../../services/webrtc-stats.ts';
 import {
   type Roster,
+  applyRosterMessage,
   bumpVideoRevisions,
   emptyRoster,
   isTokenRefusal,
-  removeParticipant,
   roomFromToken,
   rosterFromJoined,
   shouldRejoin,
   toDisconnectReason,
   toParticipantViews,
   tokenExpired,
-  upsertParticipant,
 } from './embedded-mapping.ts';
 import { RemoteAudio } from './embedded-audio.ts';
 import { LocalMedia } from './embedded-local-media.ts';
@@ -220,39 +219,21 @@ export class EmbeddedAdapter implements SfuAdapter {
   }
 
   private onMessage(message: ServerMessage): void {
-    switch (message.type) {
-      case 'offer':
-        this.answerOffer(message.sdp, message.tracks);
-        return;
-      case 'participant_joined':
-        this.log('info', 'participant joined', { participant: message.participant.id });
-        this.roster = upsertParticipant(this.roster, message.participant);
-        break;
-      case 'participant_updated':
-        this.roster = upsertParticipant(this.roster, message.participant);
-        break;
-      case 'participant_left':
-        this.log('info', 'participant left', { participant: message.participant });
-        this.roster = removeParticipant(this.roster, message.participant);
-        break;
-      case 'speakers':
-        this.roster = {
-          ...this.roster,
-          speakers: new Set(message.speakers.map((speaker) => speaker.participant)),
-        };
-        break;
-      case 'pong':
-        this.lastPong = Date.now();
-        return;
-      case 'error':
-        this.log(message.fatal ? 'error' : 'warn', 'embedded SFU error', {
-          code: message.code,
-          message: message.message,
-        });
-        return;
-      default:
-        return;
+    if (message.type === 'offer') this.answerOffer(message.sdp, message.tracks);
+    else if (message.type === 'pong') this.lastPong = Date.now();
+    else if (message.type === 'error') {
+      this.log(message.fatal ? 'error' : 'warn', 'embedded SFU error', {
+        code: message.code,
+        message: message.message,
+      });
+    } else if (message.type === 'participant_joined') {
+      this.log('info', 'participant joined', { participant: message.participant.id });
+    } else if (message.type === 'participant_left') {
+      this.log('info', 'participant left', { participant: message.participant });
     }
+    const roster = applyRosterMessage(this.roster, message);
+    if (roster === this.roster) return;
+    this.roster = roster;
     this.rebuild();
   }
 

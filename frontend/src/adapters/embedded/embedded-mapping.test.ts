@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  applyRosterMessage,
   bumpVideoRevisions,
   isTokenRefusal,
   removeParticipant,
@@ -22,6 +23,22 @@ const camera: WireTrack = { id: 't1', source: 'camera', kind: 'video', muted: fa
 const mic: WireTrack = { id: 't2', source: 'microphone', kind: 'audio', muted: false };
 
 describe('embedded mapping', () => {
+  it('applies the roster messages of the SFU and keeps the roster for the others', () => {
+    const start = rosterFromJoined(person('me', 'a'), [person('b', 'b')]);
+    let roster = applyRosterMessage(start, { type: 'participant_joined', participant: person('c', 'c') });
+    roster = applyRosterMessage(roster, { type: 'participant_left', participant: 'b' });
+    roster = applyRosterMessage(roster, {
+      type: 'speakers',
+      speakers: [{ participant: 'c', level: 0.5 }],
+    });
+    const views = toParticipantViews(roster);
+    expect(views.map((view) => [view.id, view.isSpeaking])).toEqual([
+      ['me', false],
+      ['c', true],
+    ]);
+    expect(applyRosterMessage(roster, { type: 'pong' })).toBe(roster);
+  });
+
   it('lists the local participant first, then the others in join order', () => {
     const roster = rosterFromJoined(person('me', '2026-01-01T00:00:03Z'), [
       person('late', '2026-01-01T00:00:02Z'),

@@ -1,6 +1,6 @@
 // Pure translations from the embedded SFU's messages to the adapter's neutral views, kept
 // apart from the adapter so they can be tested with plain objects, without a connection.
-import type { Source, WireParticipant } from './embedded-signalling.ts';
+import type { ServerMessage, Source, WireParticipant } from './embedded-signalling.ts';
 import type { ConnectionQuality, DisconnectReason, ParticipantView } from '../sfu-adapter.ts';
 
 export interface RosterEntry {
@@ -67,6 +67,21 @@ export function removeParticipant(roster: Roster, id: string): Roster {
 }
 
 /** Bumps the revisions of participants whose received media changed, so tiles re-attach. */
+/** The roster after a message from the SFU: the same roster for messages that are not about it. */
+export function applyRosterMessage(roster: Roster, message: ServerMessage): Roster {
+  switch (message.type) {
+    case 'participant_joined':
+    case 'participant_updated':
+      return upsertParticipant(roster, message.participant);
+    case 'participant_left':
+      return removeParticipant(roster, message.participant);
+    case 'speakers':
+      return { ...roster, speakers: new Set(message.speakers.map((speaker) => speaker.participant)) };
+    default:
+      return roster;
+  }
+}
+
 export function bumpVideoRevisions(roster: Roster, ids: Iterable<string>): Roster {
   const entries = new Map(roster.entries);
   for (const id of ids) {
