@@ -36,8 +36,9 @@ test-debug:
 	$(PYTEST) debug-service/tests
 
 # The Python suites again on Python 3.13, in the environment scripts/setup.sh prepares.
-PYTHON313 ?= $(shell command -v python3.13 || echo $(HOME)/.pyenv/versions/3.13.0/bin/python3)
+PYTHON313 := $(shell ./scripts/find-python313.sh)
 test-py313:
+	@[ -n "$(PYTHON313)" ] || { echo "test-py313: no working Python 3.13 found (set PYTHON313)" >&2; exit 1; }
 	UV_PROJECT_ENVIRONMENT=.venv-py3.13 uv run --locked --python $(PYTHON313) \
 	  pytest backend/tests common/tests debug-service/tests
 

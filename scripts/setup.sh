@@ -36,10 +36,10 @@ say "python: uv sync"
 uv sync --locked --python 3.11 --quiet
 
 # A second environment on the newest Python we support: `make test-py313` runs the suites in it.
-PYTHON313="${PYTHON313:-$(command -v python3.13 || echo "${PYENV_ROOT:-$HOME/.pyenv}/versions/3.13.0/bin/python3")}"
+PYTHON313="$(./scripts/find-python313.sh || true)"
 # Only `make test` needs it (test-py313 fails without it, it is never skipped); `make up` must
 # work on a machine whose newest Python is 3.11, so a missing 3.13 is a warning here.
-if [ -x "$PYTHON313" ]; then
+if [ -n "$PYTHON313" ]; then
   say "python 3.13: uv sync into .venv-py3.13"
   UV_PROJECT_ENVIRONMENT=.venv-py3.13 uv sync --locked --python "$PYTHON313" --quiet
 else
