@@ -10,6 +10,7 @@ import tomllib
 from typing import Any
 
 import pytest
+from packaging.specifiers import SpecifierSet
 from vr_testkit.processes import REPO_ROOT
 
 SETUP_SH = REPO_ROOT / "scripts" / "setup.sh"
@@ -158,12 +159,25 @@ def test_the_lock_is_checked_against_every_workspace_member(
 
 
 def test_python_base_image_satisfies_requires_python(dockerfiles: dict[str, list[Any]]) -> None:
-    root = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
-    assert root["project"]["requires-python"] == ">=3.11,<3.12"
-    for image in PYTHON_IMAGES:
-        for instruction in dockerfiles[image]:
-            if instruction.keyword == "FROM" and instruction.args.startswith("python:"):
-                assert instruction.args.startswith("python:3.11."), instruction.args
+    # Every package the images install must accept the images' Python (the packages allow a
+    # range, 3.11 to 3.13; the images pin one version of it).
+    specs = [
+        SpecifierSet(tomllib.loads(path.read_text())["project"]["requires-python"])
+        for path in [REPO_ROOT / "pyproject.toml", *REPO_ROOT.glob("*/pyproject.toml")]
+    ]
+    assert len(specs) >= 4
+    bases = [
+        instruction.args
+        for image in PYTHON_IMAGES
+        for instruction in dockerfiles[image]
+        if instruction.keyword == "FROM" and instruction.args.startswith("python:")
+    ]
+    assert bases
+    for base in bases:
+        match = re.match(r"python:(\d+\.\d+\.\d+)-", base)
+        assert match, base
+        for spec in specs:
+            assert spec.contains(match.group(1)), (base, str(spec))
 
 
 def test_nginx_image_runs_the_repository_config_as_up_sh_does(
