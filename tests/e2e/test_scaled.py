@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Response, WebSocket, expect
 from vr_testkit.livekit import LiveKitServer
-from vr_testkit.room_page import create_room, join, presented_frames
+from vr_testkit.room_page import create_room, join, presented_frames, tile
 from vr_testkit.scaled import ScaledStack, scaled_stack
 
 # nginx round-robins, so each attempt reaches either replica: bound the tries (the chance of
@@ -190,8 +190,15 @@ def check_the_scaled_call(scaled: ScaledStack, alice: Person, bob: Person) -> No
         expect(people.get_by_role("listitem")).to_have_count(2)
         expect(people.get_by_role("listitem").filter(has_text=other)).to_have_count(1)
 
-    # Media across nodes: each presents and decodes the other's camera.
+    # Media across nodes: each presents and decodes the other's camera. Bob's earlier
+    # attempts are gone from the call, but LiveKit may still be telling Alice's page so (a
+    # participant who left a moment ago keeps a tile, camera off, until the node's update
+    # arrives): wait for exactly one tile per person, the one of the participant in the call.
+    ids = {"Alice": alice_id, "Bob": bob_id}
     for person, other in ((alice, "Bob"), (bob, "Alice")):
+        tiles = person.page.locator(tile(person.page, other))
+        expect(tiles).to_have_count(1, timeout=20_000)
+        expect(tiles).to_have_attribute("data-participant-id", ids[other])
         before, after = presented_frames(person.page, other)
         assert after > before, f"{other}'s video is not advancing for {person.name}"
         decoded = decoded_frames_rising(person.page)
