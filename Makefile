@@ -25,7 +25,8 @@ lint:
 	done
 	cd frontend && npm run --silent lint && npm run --silent typecheck
 
-# The import contracts break on a planted wrong import (and hold on the tree).
+# The import contracts and the frontend's eslint layers break on a planted wrong import (and
+# the contracts hold on the tree).
 test-lint:
 	$(PYTEST) tests/lint
 
