@@ -21,7 +21,6 @@ from starlette.routing import Route
 from vr_common.log_shipping import (
     LogShippingHandler,
     install_log_shipping,
-    record_to_entry,
     uninstall_log_shipping,
 )
 from vr_testkit.debug_service import DebugServiceProcess
@@ -80,37 +79,6 @@ def test_lines_arrive_with_room_participant_and_request_ids(
         assert "ValueError: boom" in failed["metadata"]["exception"]
         by_room = query(service.base_url, room_id="room-1", participant_id="p-1")
         assert [log["message"] for log in by_room] == ["participant Jane joined"]
-
-
-def test_access_log_records_become_fields() -> None:
-    record = logging.LogRecord(
-        "uvicorn.access",
-        logging.INFO,
-        __file__,
-        1,
-        '%s - "%s %s HTTP/%s" %d',
-        ("127.0.0.1:5000", "GET", "/api/rooms/abc", "1.1", 404),
-        None,
-    )
-    entry = record_to_entry(record, "backend")
-    assert entry["message"] == '127.0.0.1:5000 - "GET /api/rooms/abc HTTP/1.1" 404'
-    assert entry["metadata"]["status"] == 404
-    assert entry["metadata"]["path"] == "/api/rooms/abc"
-
-
-def test_oversized_records_are_trimmed_to_what_the_service_accepts() -> None:
-    record = logging.makeLogRecord(
-        {
-            "name": "root",
-            "msg": "x" * 50_000,
-            "levelno": logging.WARNING,
-            "room_id": "r",
-            "blob": "y" * 20_000,
-        }
-    )
-    entry = record_to_entry(record, "backend")
-    assert len(entry["message"]) == 16_000
-    assert entry["metadata"] == {"logger": "root", "room_id": "r", "metadata_trimmed": True}
 
 
 def test_service_down_never_blocks_and_the_gap_is_reported_when_it_returns(

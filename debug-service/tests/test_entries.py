@@ -1,8 +1,8 @@
 import json
+import logging
 
 import pytest
 from debug_service.entries import (
-    EntryLimits,
     InvalidJson,
     InvalidLogs,
     StoredLog,
@@ -11,8 +11,9 @@ from debug_service.entries import (
     parse_batch,
     parse_timestamp,
 )
+from vr_common.log_entry import LogLimits, encode_metadata, record_to_entry
 
-LIMITS = EntryLimits(max_batch=3, max_message_chars=20, max_metadata_bytes=64)
+LIMITS = LogLimits(max_batch=3, max_message_chars=20, max_metadata_bytes=64)
 NOW = 1_700_000_000_000_000
 
 
@@ -139,3 +140,44 @@ def test_returned_json_is_the_documented_shape() -> None:
         "message": 'say "hi"\n',
         "metadata": {"a": 1},
     }
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "é€😀" * 4000,  # 2, 3 and 4 bytes in UTF-8; json.dumps would count 6, 6 and 12
+        [float("nan")] * 3000,  # 'NaN' on the wire, stored as 'null'
+        "x" * 8180,
+    ],
+    ids=["non-ascii", "nan", "ascii"],
+)
+@pytest.mark.parametrize("limits", [LogLimits(), LogLimits(max_metadata_bytes=300)])
+def test_what_a_service_ships_the_service_takes_at_its_limits(
+    value: object, limits: LogLimits
+) -> None:
+    # The shipping handler's entry, sent as it sends it (httpx's json.dumps), is never refused:
+    # both sides count message and metadata with vr_common.log_entry.
+    for size in range(0, 40, 3):
+        record = logging.makeLogRecord(
+            {
+                "name": "n",
+                "msg": "m" * (limits.max_message_chars + size),
+                "levelno": logging.INFO,
+                "room_id": "r",
+                "value": value[: len(value) - size] if isinstance(value, list | str) else value,
+            }
+        )
+        entry = record_to_entry(record, "backend", limits)
+        (stored,) = parse_batch(json.dumps({"logs": [entry]}).encode(), limits, NOW)
+        assert len(stored.message) == limits.max_message_chars
+        assert stored.room_id == "r"
+
+
+def test_metadata_exactly_at_the_limit_is_kept_whole() -> None:
+    record = logging.makeLogRecord({"name": "n", "msg": "m", "levelno": 20, "text": "€" * 100})
+    size = len(encode_metadata(record_to_entry(record, "backend")["metadata"]))
+    limits = LogLimits(max_metadata_bytes=size)
+    (stored,) = parse_batch(
+        json.dumps({"logs": [record_to_entry(record, "backend", limits)]}).encode(), limits, NOW
+    )
+    assert json.loads(stored.metadata_json)["text"] == "€" * 100

@@ -1,10 +1,11 @@
 import json
 
 import pytest
-from debug_service.entries import EntryLimits, format_timestamp
+from debug_service.entries import format_timestamp
 from debug_service.otlp import InvalidOtlp, parse_otlp
+from vr_common.log_entry import LogLimits
 
-LIMITS = EntryLimits(max_message_chars=50)
+LIMITS = LogLimits(max_message_chars=50)
 
 
 def request(*records: object, resource: object = None) -> dict:  # type: ignore[type-arg]

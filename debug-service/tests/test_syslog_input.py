@@ -16,12 +16,12 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from debug_service.app import create_app
-from debug_service.entries import EntryLimits
 from debug_service.filters import LogFilter
 from debug_service.live import LiveHub
 from debug_service.pipeline import LogPipeline
 from debug_service.store import LogStore
 from debug_service.syslog_input import SyslogInput
+from vr_common.log_entry import LogLimits
 from vr_testkit.processes import REPO_ROOT, ManagedProcess, free_port
 
 from .conftest import Served, make_settings
@@ -83,12 +83,12 @@ async def running_pipeline(tmp_path: Path) -> AsyncIterator[LogPipeline]:
 
 
 def test_the_queue_is_bounded_by_count_and_bytes() -> None:
-    syslog = SyslogInput(EntryLimits(), max_pending=100, max_pending_bytes=1 << 20)
+    syslog = SyslogInput(LogLimits(), max_pending=100, max_pending_bytes=1 << 20)
     for _ in range(1000):
         syslog.offer(ACCESS_LINE)
     assert (syslog.counts.received, syslog.counts.dropped) == (1000, 900)
     assert len(syslog.take()) == 100
-    small = SyslogInput(EntryLimits(), max_pending=100, max_pending_bytes=len(ACCESS_LINE) * 3)
+    small = SyslogInput(LogLimits(), max_pending=100, max_pending_bytes=len(ACCESS_LINE) * 3)
     for _ in range(10):
         small.offer(ACCESS_LINE)
     assert small.counts.dropped == 7
@@ -99,7 +99,7 @@ def test_the_queue_is_bounded_by_count_and_bytes() -> None:
 
 
 def test_what_is_not_stored_is_counted_and_reported_once(caplog: pytest.LogCaptureFixture) -> None:
-    syslog = SyslogInput(EntryLimits(), max_pending=2)
+    syslog = SyslogInput(LogLimits(), max_pending=2)
     for data in (b"garbage", ACCESS_LINE, b"more garbage"):
         syslog.offer(data)
     assert [entry.service for entry in syslog.take()] == ["nginx"]
@@ -125,7 +125,7 @@ def test_what_is_not_stored_is_counted_and_reported_once(caplog: pytest.LogCaptu
 
 async def test_datagrams_are_stored_through_the_pipeline(tmp_path: Path) -> None:
     async with running_pipeline(tmp_path) as pipeline:
-        syslog = SyslogInput(EntryLimits(max_batch=10), report_interval_s=0.05)
+        syslog = SyslogInput(LogLimits(max_batch=10), report_interval_s=0.05)
         await syslog.start("127.0.0.1", 0)
         task = asyncio.create_task(syslog.run(pipeline))
         try:
@@ -152,7 +152,7 @@ async def test_a_port_in_use_is_a_clear_error() -> None:
         taken.bind(("127.0.0.1", 0))
         port = taken.getsockname()[1]
         with pytest.raises(RuntimeError, match=f"cannot listen for syslog on UDP 127.0.0.1:{port}"):
-            await SyslogInput(EntryLimits()).start("127.0.0.1", port)
+            await SyslogInput(LogLimits()).start("127.0.0.1", port)
 
 
 async def test_the_service_refuses_to_start_when_its_syslog_port_is_taken(

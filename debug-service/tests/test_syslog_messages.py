@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from debug_service.entries import LEVELS, EntryLimits, NewLog
+from debug_service.entries import LEVELS, NewLog
 from debug_service.syslog_messages import (
     ROOM_ID,
     SyslogProblem,
@@ -15,6 +15,7 @@ from debug_service.syslog_messages import (
     status_level,
 )
 from video_rooms.ids import ROOM_ID_PATTERN
+from vr_common.log_entry import LogLimits
 
 JOIN = (
     b'<190>Nov 24 02:03:15 nginx: {"request_id":"abab9bf25cf5434aeda6cf00dd370a88",'
@@ -50,10 +51,10 @@ ERROR_LOG = (
     b'"http://127.0.0.1:1/dead/x?access_token=SECRET", host: "127.0.0.1:18089"'
 )
 NOW_US = 1_795_000_000_000_000
-LIMITS = EntryLimits()
+LIMITS = LogLimits()
 
 
-def parse(data: bytes, limits: EntryLimits = LIMITS) -> tuple[NewLog, dict[str, Any]]:
+def parse(data: bytes, limits: LogLimits = LIMITS) -> tuple[NewLog, dict[str, Any]]:
     entry = parse_datagram(data, limits, NOW_US)
     return entry, json.loads(entry.metadata_json)
 
@@ -215,9 +216,9 @@ def test_long_fields_are_cut_to_fit_the_limits() -> None:
     assert len(metadata["path"]) == 2048
     assert entry.room_id == "abc"
     with pytest.raises(SyslogProblem, match="metadata"):
-        parse_datagram(data, EntryLimits(max_metadata_bytes=100), NOW_US)
+        parse_datagram(data, LogLimits(max_metadata_bytes=100), NOW_US)
     raw = b"<14>Nov 24 02:03:15 app: " + b"y" * 100
-    assert len(parse(raw, EntryLimits(max_message_chars=10))[0].message) == 10
+    assert len(parse(raw, LogLimits(max_message_chars=10))[0].message) == 10
 
 
 def test_invalid_utf8_is_replaced_not_refused() -> None:

@@ -13,10 +13,10 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from vr_common.log_entry import record_fields
 from vr_common.log_shipping import (
     LogShippingHandler,
     install_log_shipping,
-    record_fields,
     uninstall_log_shipping,
 )
 

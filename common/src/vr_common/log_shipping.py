@@ -9,11 +9,9 @@ how many were dropped in between, so a gap in the log is never silent.
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import random
-import re
 import threading
 import time
 import weakref
@@ -22,74 +20,15 @@ from typing import Any
 
 import httpx
 
+from vr_common.log_entry import (
+    DEFAULT_LIMITS,
+    SERVICE_NAME,
+    SERVICE_NAME_RULE,
+    LogLimits,
+    record_to_entry,
+)
+
 logger = logging.getLogger(__name__)
-
-# What the debug service accepts by default (DEBUG_MAX_MESSAGE_CHARS, DEBUG_MAX_METADATA_BYTES),
-# with room to spare: a line it refuses would be lost.
-MAX_MESSAGE_CHARS = 16_000
-MAX_METADATA_BYTES = 7_000
-MAX_EXCEPTION_CHARS = 4_000
-_SERVICE_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
-_KEPT_WHEN_TRIMMED = ("logger", "room_id", "participant_id", "request_id")
-_STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {
-    "message",
-    "asctime",
-    "color_message",  # uvicorn's copy of the message with terminal colours
-}
-
-
-def _level_name(levelno: int) -> str:
-    if levelno >= logging.ERROR:
-        return "error"
-    if levelno >= logging.WARNING:
-        return "warn"
-    return "info" if levelno >= logging.INFO else "debug"
-
-
-def _json_safe(value: Any) -> Any:
-    try:
-        json.dumps(value)
-    except (TypeError, ValueError):
-        return repr(value)
-    return value
-
-
-def record_fields(record: logging.LogRecord) -> dict[str, Any]:
-    """The structured fields of a record: context ids and `extra=` values, without Nones.
-    The one definition for both the terminal formatters and the shipped metadata."""
-    return {
-        key: value
-        for key, value in vars(record).items()
-        if key not in _STANDARD_ATTRS and not key.startswith("_") and value is not None
-    }
-
-
-def _access_fields(record: logging.LogRecord) -> dict[str, Any]:
-    """uvicorn's access log passes (client, method, path, http version, status) as args."""
-    if record.name == "uvicorn.access" and isinstance(record.args, tuple) and len(record.args) == 5:
-        client, method, path, _, status = record.args
-        return {"client": client, "method": method, "path": path, "status": status}
-    return {}
-
-
-def record_to_entry(record: logging.LogRecord, service: str) -> dict[str, Any]:
-    """A debug-service log entry for `record`: `extra=` fields become metadata."""
-    metadata: dict[str, Any] = {"logger": record.name, **_access_fields(record)}
-    for key, value in record_fields(record).items():
-        metadata[key] = _json_safe(value)
-    if record.exc_info and record.exc_info[0] is not None:
-        text = logging.Formatter().formatException(record.exc_info)
-        metadata["exception"] = text[-MAX_EXCEPTION_CHARS:]
-    if len(json.dumps(metadata).encode()) > MAX_METADATA_BYTES:
-        metadata = {key: metadata[key] for key in _KEPT_WHEN_TRIMMED if key in metadata}
-        metadata["metadata_trimmed"] = True
-    return {
-        "timestamp": record.created,
-        "service": service,
-        "level": _level_name(record.levelno),
-        "message": record.getMessage()[:MAX_MESSAGE_CHARS],
-        "metadata": metadata,
-    }
 
 
 class LogShippingHandler(logging.Handler):
@@ -99,6 +38,7 @@ class LogShippingHandler(logging.Handler):
         service: str,
         *,
         token: str | None = None,
+        limits: LogLimits = DEFAULT_LIMITS,
         max_queue: int = 10_000,
         batch_size: int = 500,
         flush_interval: float = 0.25,
@@ -108,12 +48,13 @@ class LogShippingHandler(logging.Handler):
         close_timeout: float = 2.0,
     ) -> None:
         super().__init__()
-        if not _SERVICE_NAME.fullmatch(service):
+        if not SERVICE_NAME.fullmatch(service):
             # The debug service would reject every line; better to fail at startup.
-            raise ValueError(f"service name {service!r}: use 1-64 of A-Z a-z 0-9 . _ -")
+            raise ValueError(f"service name {service!r}: use {SERVICE_NAME_RULE}")
         base = url.rstrip("/")
         self.url = base if base.endswith("/api/logs") else f"{base}/api/logs"
         self.service = service
+        self.limits = limits
         self.batch_size = batch_size
         self.flush_interval = flush_interval
         self.initial_backoff = initial_backoff
@@ -141,7 +82,7 @@ class LogShippingHandler(logging.Handler):
             return
         self._seen.add(record)
         try:
-            entry = record_to_entry(record, self.service)
+            entry = record_to_entry(record, self.service, self.limits)
         except Exception:
             self.handleError(record)
             return

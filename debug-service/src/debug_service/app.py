@@ -11,10 +11,10 @@ from collections.abc import AsyncIterator, Sequence
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from vr_common.log_entry import LogLimits
 
 from debug_service import ingest_routes, query_routes, status_routes, ws_viewer
 from debug_service.access import AccessPolicy
-from debug_service.entries import EntryLimits
 from debug_service.errors import EXCEPTION_HANDLERS
 from debug_service.live import LiveHub
 from debug_service.monitor import Monitor, ServiceStatus, Target, targets_from_urls
@@ -52,7 +52,7 @@ def default_targets(settings: Settings, pipeline: LogPipeline) -> list[Target]:
 
 def create_app(settings: Settings, *, targets: Sequence[Target] | None = None) -> Starlette:
     """The app for `settings`; `targets` replaces the monitored services (tests use it)."""
-    limits = EntryLimits(
+    limits = LogLimits(
         max_batch=settings.debug_max_batch,
         max_message_chars=settings.debug_max_message_chars,
         max_metadata_bytes=settings.debug_max_metadata_bytes,

@@ -1,4 +1,8 @@
-"""Log entries: validation of what clients send, and the shape the service stores and returns."""
+"""Log entries: validation of what clients send, and the shape the service stores and returns.
+
+The entry's fields and limits are `vr_common.log_entry`'s, shared with the log shipping handler;
+this module checks and normalises them on the way in.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +13,18 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from json.encoder import encode_basestring
-from typing import Any, NotRequired
+from typing import Any
 
-import pydantic_core
-from pydantic import (
-    ConfigDict,
-    StrictFloat,
-    StrictInt,
-    StrictStr,
-    TypeAdapter,
-    ValidationError,
-    with_config,
+from pydantic import TypeAdapter, ValidationError
+from vr_common.log_entry import (
+    LEVELS,
+    SERVICE_NAME,
+    SERVICE_NAME_RULE,
+    LogBatchIn,
+    LogLimits,
 )
-from typing_extensions import TypedDict
+from vr_common.log_entry import encode_metadata as encode_metadata_json
 
-LEVELS: dict[str, int] = {"debug": 10, "info": 20, "warn": 30, "error": 40}
 LEVEL_NAMES: dict[int, str] = {number: name for name, number in LEVELS.items()}
 _LEVEL_ALIASES: dict[str, str] = {
     **{name: name for name in LEVELS},
@@ -32,7 +33,6 @@ _LEVEL_ALIASES: dict[str, str] = {
     "fatal": "error",
     "critical": "error",
 }
-_SERVICE_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # C0/C1 controls (keeping tab and newline) could rewrite a terminal or forge a line, and lone
 # surrogates cannot be encoded as UTF-8 at all: both become U+FFFD.
 _UNSAFE_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -43,13 +43,6 @@ _MAX_TS_US = int(datetime(2200, 1, 1, tzinfo=UTC).timestamp() * 1_000_000)
 _MAX_ID_CHARS = 128
 # Names already checked: a handful of services send nearly every line.
 _KNOWN_SERVICES: set[str] = set()
-
-
-@dataclass(frozen=True, slots=True)
-class EntryLimits:
-    max_batch: int = 1000
-    max_message_chars: int = 16_384
-    max_metadata_bytes: int = 8192
 
 
 class EntryProblem(ValueError):
@@ -158,14 +151,7 @@ def clean_text(text: str) -> str:
 def encode_metadata(metadata: dict[str, Any] | None, max_bytes: int) -> str:
     if not metadata:
         return "{}"
-    try:
-        # pydantic-core's encoder is several times faster than json.dumps, which matters at
-        # tens of thousands of lines per second; NaN and infinities become null.
-        encoded = pydantic_core.to_json(metadata)
-    except pydantic_core.PydanticSerializationError:
-        # Lone surrogates (only possible through the lenient parser): the escaped form is
-        # valid JSON and valid UTF-8.
-        encoded = json.dumps(metadata, separators=(",", ":"), allow_nan=False, default=str).encode()
+    encoded = encode_metadata_json(metadata)
     if len(encoded) > max_bytes:
         raise EntryProblem("metadata", f"is {len(encoded)} bytes encoded; the limit is {max_bytes}")
     return encoded.decode()
@@ -189,13 +175,13 @@ def make_entry(
     level: str,
     message: str,
     metadata: Any,
-    limits: EntryLimits,
+    limits: LogLimits,
     now_us: int,
 ) -> NewLog:
     """Check and normalise one entry; raises EntryProblem naming the field at fault."""
     if service not in _KNOWN_SERVICES:
-        if not _SERVICE_NAME.fullmatch(service):
-            raise EntryProblem("service", "must be 1-64 characters of A-Z a-z 0-9 . _ -")
+        if not SERVICE_NAME.fullmatch(service):
+            raise EntryProblem("service", f"must be {SERVICE_NAME_RULE}")
         if len(_KNOWN_SERVICES) < 1000:
             _KNOWN_SERVICES.add(service)
     level_number = LEVELS.get(level)
@@ -231,22 +217,6 @@ def make_entry(
         _id_field(metadata, "room_id", "roomId"),
         _id_field(metadata, "participant_id", "participantId"),
     )
-
-
-# TypedDicts rather than models, and metadata checked by hand: validation is on the path of
-# every line, and this shape costs about half as much CPU per batch as models did.
-@with_config(ConfigDict(strict=True, extra="ignore"))
-class LogEntryIn(TypedDict):
-    timestamp: NotRequired[StrictStr | StrictInt | StrictFloat | None]
-    service: StrictStr
-    level: StrictStr
-    message: StrictStr
-    metadata: NotRequired[Any]
-
-
-@with_config(ConfigDict(strict=True, extra="ignore"))
-class LogBatchIn(TypedDict):
-    logs: list[LogEntryIn]
 
 
 _BATCH = TypeAdapter(LogBatchIn)
@@ -296,7 +266,7 @@ def _validate(body: bytes) -> LogBatchIn:
     return _BATCH.validate_python(document)
 
 
-def parse_batch(body: bytes, limits: EntryLimits, now_us: int | None = None) -> list[NewLog]:
+def parse_batch(body: bytes, limits: LogLimits, now_us: int | None = None) -> list[NewLog]:
     """The entries of a `POST /api/logs` body, all valid, or an exception saying why not."""
     try:
         batch = _validate(body)

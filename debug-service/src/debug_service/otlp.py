@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from debug_service.entries import EntryLimits, EntryProblem, NewLog, make_entry
+from vr_common.log_entry import LogLimits
+
+from debug_service.entries import EntryProblem, NewLog, make_entry
 
 _MAX_DEPTH = 8
 _UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]")
@@ -126,7 +128,7 @@ def _list(container: Any, key: str) -> list[Any]:
     return value
 
 
-def parse_otlp(document: Any, limits: EntryLimits, now_us: int) -> OtlpResult:
+def parse_otlp(document: Any, limits: LogLimits, now_us: int) -> OtlpResult:
     if not isinstance(document, dict):
         raise InvalidOtlp("the body must be a JSON object (ExportLogsServiceRequest)")
     result = OtlpResult(entries=[], rejected=0, first_problem=None)

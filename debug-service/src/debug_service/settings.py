@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from vr_common.log_entry import DEFAULT_LIMITS
 
 DEVELOPMENT_TOKEN = "development-only-token"
 MIN_PRODUCTION_TOKEN_LENGTH = 32
@@ -31,9 +32,11 @@ class Settings(BaseSettings):
     debug_retention_interval_s: float = Field(default=60.0, gt=0)
 
     debug_max_body_bytes: int = Field(default=1_048_576, ge=1024)
-    debug_max_batch: int = Field(default=1000, ge=1)
-    debug_max_message_chars: int = Field(default=16_384, ge=1)
-    debug_max_metadata_bytes: int = Field(default=8192, ge=2)
+    # The shipping handlers trim to these defaults (vr_common.log_entry): lowering them makes
+    # the services' own long lines refused.
+    debug_max_batch: int = Field(default=DEFAULT_LIMITS.max_batch, ge=1)
+    debug_max_message_chars: int = Field(default=DEFAULT_LIMITS.max_message_chars, ge=1)
+    debug_max_metadata_bytes: int = Field(default=DEFAULT_LIMITS.max_metadata_bytes, ge=2)
 
     debug_browser_rate: float = Field(default=20.0, gt=0)
     debug_browser_burst: int = Field(default=200, ge=1)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from starlette.requests import HTTPConnection
+from vr_common.log_entry import LogLimits
 
 from debug_service.access import AccessPolicy
-from debug_service.entries import EntryLimits
 from debug_service.errors import ApiError
 from debug_service.monitor import Monitor
 from debug_service.pipeline import LogPipeline
@@ -18,7 +18,7 @@ from debug_service.settings import Settings
 @dataclass(slots=True)
 class ServiceState:
     settings: Settings
-    limits: EntryLimits
+    limits: LogLimits
     pipeline: LogPipeline
     access: AccessPolicy
     limiter: RateLimiter

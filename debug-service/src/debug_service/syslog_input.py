@@ -21,7 +21,9 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-from debug_service.entries import EntryLimits, NewLog
+from vr_common.log_entry import LogLimits
+
+from debug_service.entries import NewLog
 from debug_service.pipeline import LogPipeline
 from debug_service.syslog_messages import SyslogProblem, parse_datagram
 
@@ -56,7 +58,7 @@ class _Receiver(asyncio.DatagramProtocol):
 class SyslogInput:
     def __init__(
         self,
-        limits: EntryLimits,
+        limits: LogLimits,
         *,
         max_pending: int = 10_000,
         max_pending_bytes: int = 4 << 20,

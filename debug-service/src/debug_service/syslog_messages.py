@@ -25,7 +25,9 @@ import json
 import re
 from typing import Any
 
-from debug_service.entries import EntryLimits, EntryProblem, NewLog, make_entry
+from vr_common.log_entry import LogLimits
+
+from debug_service.entries import EntryProblem, NewLog, make_entry
 from debug_service.redaction import redact
 
 NGINX_TAG = "nginx"
@@ -97,7 +99,7 @@ def _upstream_ms(value: Any) -> float | None:
     return None if total is None else round(total * 1000, 3)
 
 
-def access_line(document: Any, limits: EntryLimits, now_us: int) -> NewLog:
+def access_line(document: Any, limits: LogLimits, now_us: int) -> NewLog:
     """One entry from the JSON of nginx's `video_rooms` log format."""
     if not isinstance(document, dict):
         raise SyslogProblem("the JSON is not an object")
@@ -146,7 +148,7 @@ def access_line(document: Any, limits: EntryLimits, now_us: int) -> NewLog:
 
 
 def _raw_line(
-    tag: str, severity: int, text: str, metadata: dict[str, Any], limits: EntryLimits, now_us: int
+    tag: str, severity: int, text: str, metadata: dict[str, Any], limits: LogLimits, now_us: int
 ) -> NewLog:
     service = NGINX_TAG if tag == NGINX_TAG else OTHER_SERVICE
     if service == OTHER_SERVICE:
@@ -165,7 +167,7 @@ def _raw_line(
         raise SyslogProblem(f"syslog line not stored: {problem}") from None
 
 
-def parse_datagram(data: bytes, limits: EntryLimits, now_us: int) -> NewLog:
+def parse_datagram(data: bytes, limits: LogLimits, now_us: int) -> NewLog:
     """The entry for one datagram received at `now_us`, or SyslogProblem."""
     header = _HEADER.match(data)
     if header is None:
