@@ -3,9 +3,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from debug_service.entries import LEVELS, NewLog
+from debug_service.entries import NewLog
 from debug_service.filters import LogFilter, build_filter
 from debug_service.store import Cursor, LogStore
+from vr_common.log_entry import LEVELS
 
 BASE_US = 1_700_000_000_000_000
 

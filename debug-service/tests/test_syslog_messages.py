@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from debug_service.entries import LEVELS, NewLog
+from debug_service.entries import NewLog
 from debug_service.syslog_messages import (
     ROOM_ID,
     SyslogProblem,
@@ -15,7 +15,7 @@ from debug_service.syslog_messages import (
     status_level,
 )
 from video_rooms.ids import ROOM_ID_PATTERN
-from vr_common.log_entry import LogLimits
+from vr_common.log_entry import LEVELS, LogLimits
 
 JOIN = (
     b'<190>Nov 24 02:03:15 nginx: {"request_id":"abab9bf25cf5434aeda6cf00dd370a88",'

@@ -6,7 +6,9 @@ import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from debug_service.entries import LEVELS, StoredLog, parse_level, parse_timestamp
+from vr_common.log_entry import LEVELS
+
+from debug_service.entries import StoredLog, parse_level, parse_timestamp
 from debug_service.text_search import search_terms, text_matches
 
 MAX_SERVICES = 50
