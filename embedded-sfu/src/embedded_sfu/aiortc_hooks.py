@@ -17,10 +17,11 @@ from typing import Any
 
 import aioice
 import aiortc
-from aioice.ice import CandidatePair, StunProtocol
+from aioice.ice import CandidatePair, Connection, StunProtocol
 from aiortc import (
     MediaStreamTrack,
     RTCDtlsTransport,
+    RTCPeerConnection,
     RTCRtpReceiver,
     RTCRtpSender,
     RTCRtpTransceiver,
@@ -221,6 +222,25 @@ def raw_sender(transport: RTCDtlsTransport, *, rtcp: bool) -> SendRaw:
     return send
 
 
+def ungathered_ice_connections(pc: RTCPeerConnection) -> list[Connection]:
+    """The aioice connections of `pc`'s transports that have not gathered candidates yet: each
+    new transceiver gets one (until bundling discards it), gathered by the next
+    setLocalDescription."""
+    found: list[Connection] = []
+    for transceiver in pc.getTransceivers():
+        dtls: RTCDtlsTransport = transceiver.sender.transport
+        gatherer = dtls.transport.iceGatherer
+        if gatherer.state == "new" and gatherer._connection not in found:
+            found.append(gatherer._connection)
+    return found
+
+
+def add_host_protocol(connection: Connection, protocol: StunProtocol) -> None:
+    """Register a host socket we bound ourselves (ice_ports.py) with its connection, which
+    pairs remote candidates with, and reads checks and media from, its protocols."""
+    connection._protocols.append(protocol)
+
+
 _EXTENSION_FIELDS = {
     "urn:ietf:params:rtp-hdrext:sdes:mid": "mid",
     "urn:ietf:params:rtp-hdrext:ssrc-audio-level": "audio_level",
@@ -255,6 +275,7 @@ def self_test() -> None:
         RTCRtpSender: ("_handle_rtcp_packet", "_send_rtcp", "_run_rtp"),
         RTCDtlsTransport: ("_send_rtp", "_handle_rtp_data"),
         StunProtocol: ("send_data",),
+        Connection: ("get_component_candidates",),
     }
     missing = [
         f"{cls.__name__}.{name}"
@@ -262,5 +283,7 @@ def self_test() -> None:
         for name in names
         if not callable(getattr(cls, name, None))
     ]
+    if not isinstance(getattr(Connection(ice_controlling=False), "_protocols", None), list):
+        missing.append("aioice.Connection._protocols")
     if missing:
         raise ForwardingUnavailable(f"aiortc internals missing: {', '.join(missing)}")

@@ -27,6 +27,8 @@ def create_app(settings: EmbeddedSfuSettings) -> Starlette:
         api_secret=settings.api_secret,
         ice_servers=settings.rtc_ice_servers(),
         answer_timeout=settings.answer_timeout_seconds,
+        ice_policy=settings.ice_policy(),
+        turn=settings.turn_relay(),
     )
 
     async def rtc(websocket: WebSocket) -> None:

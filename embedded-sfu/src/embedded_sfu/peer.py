@@ -28,6 +28,7 @@ from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 from aiortc.sdp import SessionDescription
 
 from embedded_sfu import aiortc_hooks
+from embedded_sfu.ice_ports import IcePolicy
 from embedded_sfu.protocol import Json, ProtocolError, Source, error
 from embedded_sfu.publication import SOURCE_KINDS, Publication
 from embedded_sfu.subscription import Subscription
@@ -66,6 +67,7 @@ class Peer:
         send: Callable[[Json], None],
         ice_servers: list[RTCIceServer],
         answer_timeout: float = ANSWER_TIMEOUT,
+        ice_policy: IcePolicy | None = None,
     ) -> None:
         self.sid = "PA_" + secrets.token_hex(6)
         self.identity = identity
@@ -73,6 +75,7 @@ class Peer:
         self.joined_at = datetime.now(UTC)
         self.send = send
         self._ice_servers = ice_servers
+        self._ice_policy = ice_policy or IcePolicy()
         self.publish_pc: RTCPeerConnection | None = None
         self.subscribe_pc: RTCPeerConnection | None = None
         self.publications: dict[Source, Publication] = {}
@@ -105,6 +108,12 @@ class Peer:
         )
         return RTCPeerConnection(configuration)
 
+    async def _set_local(self, pc: RTCPeerConnection, description: RTCSessionDescription) -> None:
+        """setLocalDescription, which gathers: new transports bind where the policy says."""
+        for connection in aiortc_hooks.ungathered_ice_connections(pc):
+            self._ice_policy.apply(connection)
+        await pc.setLocalDescription(description)
+
     # -- publishing (client offers) -------------------------------------------------------
 
     async def publish(self, sdp: str, tracks: dict[str, Source]) -> str:
@@ -129,7 +138,7 @@ class Peer:
                 if not aiortc_hooks.restrict_codec(transceiver, codec):
                     raise ProtocolError("bad_offer", f"{source} must offer {codec}")
             answer = await pc.createAnswer()
-            await pc.setLocalDescription(answer)
+            await self._set_local(pc, answer)
         except ProtocolError:
             await self._drop_publish_pc()
             raise
@@ -225,7 +234,7 @@ class Peer:
         if pc is None:
             return
         offer = await pc.createOffer()
-        await pc.setLocalDescription(offer)
+        await self._set_local(pc, offer)
         tracks: dict[str, Json] = {}
         for pub_id, transceiver in self._transceivers.items():
             publication = self.subscriptions[pub_id].publication

@@ -9,13 +9,16 @@ from __future__ import annotations
 from typing import Literal
 
 from aiortc import RTCIceServer
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from vr_common.production_secrets import (
     DEV_SFU_API_KEY,
     DEV_SFU_API_SECRET,
     development_secret_problems,
 )
+
+from embedded_sfu.ice_ports import IcePolicy, PortRange
+from embedded_sfu.turn_credentials import TurnRelay
 
 
 class EmbeddedSfuSettings(BaseSettings):
@@ -38,6 +41,19 @@ class EmbeddedSfuSettings(BaseSettings):
     # Comma-separated STUN/TURN URLs (stun:host:port); empty keeps ICE to host candidates,
     # which is all a single machine or a LAN needs.
     ice_servers: str = ""
+    # The UDP ports media sockets bind to, "FIRST-LAST": the firewall opens these. Each
+    # participant holds two (one per connection) on each of the host's addresses, so the
+    # default's 200 serve ~100 participants; empty: any ephemeral port (no firewall possible).
+    udp_ports: str = "50000-50199"
+    # The public address of a host behind 1:1 NAT (a cloud VM), offered to browsers beside the
+    # host's own addresses; the NAT must forward `udp_ports` to this host unchanged.
+    advertised_ip: str = ""
+    # A TURN relay (coturn) for browsers without UDP to the SFU: comma-separated turn:/turns:
+    # URLs handed to browsers in `joined.ice_servers` with short-lived credentials minted from
+    # `turn_secret` (coturn's static-auth-secret), valid for `turn_ttl_seconds`.
+    turn_urls: str = ""
+    turn_secret: str = ""
+    turn_ttl_seconds: int = Field(default=6 * 3600, ge=60)
     max_participants: int = Field(default=16, ge=2, le=100)
     empty_timeout_seconds: int = Field(default=300, ge=10)
     # How long a client may take to answer the server's offer before its session is ended.
@@ -47,6 +63,35 @@ class EmbeddedSfuSettings(BaseSettings):
     log_level: str = Field(
         default="INFO", validation_alias=AliasChoices("EMBEDDED_SFU_LOG_LEVEL", "LOG_LEVEL")
     )
+
+    @field_validator("udp_ports")
+    @classmethod
+    def _port_range(cls, value: str) -> str:
+        if value.strip():
+            PortRange.parse(value)
+        return value
+
+    @field_validator("advertised_ip")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        if value.strip():
+            IcePolicy(advertised_ip=value.strip())
+        return value.strip()
+
+    @field_validator("turn_urls")
+    @classmethod
+    def _turn_urls(cls, value: str) -> str:
+        urls = [url.strip() for url in value.split(",") if url.strip()]
+        wrong = [url for url in urls if not url.startswith(("turn:", "turns:"))]
+        if wrong:
+            raise ValueError(f"not a turn: or turns: URL: {', '.join(wrong)}")
+        return ",".join(urls)
+
+    @model_validator(mode="after")
+    def _turn_secret_with_urls(self) -> EmbeddedSfuSettings:
+        if self.turn_urls and not self.turn_secret:
+            raise ValueError("EMBEDDED_SFU_TURN_URLS needs EMBEDDED_SFU_TURN_SECRET (coturn's)")
+        return self
 
     def production_problems(self) -> list[str]:
         """Why this configuration must not run in production (empty when it may).
@@ -59,10 +104,23 @@ class EmbeddedSfuSettings(BaseSettings):
         problems = development_secret_problems(
             self.api_key, {"LIVEKIT_API_SECRET": (self.api_secret, DEV_SFU_API_SECRET)}
         )
+        if self.turn_urls and len(self.turn_secret) < 32:
+            problems.append("EMBEDDED_SFU_TURN_SECRET must have 32+ characters with TURN URLs")
         if self.test_hooks:
             # The hooks let an admin token degrade anyone's media on purpose.
             problems.append("EMBEDDED_SFU_TEST_HOOKS is enabled")
         return problems
+
+    def ice_policy(self) -> IcePolicy:
+        return IcePolicy(
+            ports=PortRange.parse(self.udp_ports) if self.udp_ports.strip() else None,
+            advertised_ip=self.advertised_ip or None,
+        )
+
+    def turn_relay(self) -> TurnRelay | None:
+        if not self.turn_urls:
+            return None
+        return TurnRelay(self.turn_urls.split(","), self.turn_secret, self.turn_ttl_seconds)
 
     def rtc_ice_servers(self) -> list[RTCIceServer]:
         urls = [url.strip() for url in self.ice_servers.split(",")]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiortc import RTCIceServer
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from vr_common.tokens import TokenError, verify_room_token
 
+from embedded_sfu.ice_ports import IcePolicy
 from embedded_sfu.peer import Peer
 from embedded_sfu.protocol import (
     CLOSE_NORMAL,
@@ -30,6 +31,7 @@ from embedded_sfu.protocol import (
     parse_client_message,
 )
 from embedded_sfu.room import Room, Rooms
+from embedded_sfu.turn_credentials import TurnRelay
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,19 @@ class SignallingConfig:
     api_secret: str
     ice_servers: list[RTCIceServer]
     answer_timeout: float
+    ice_policy: IcePolicy = field(default_factory=IcePolicy)
+    turn: TurnRelay | None = None
+
+    def browser_ice_servers(self, identity: str) -> list[Json]:
+        """What a browser's connections use: our STUN servers, then the TURN relay with
+        credentials of this participant's own."""
+        servers: list[Json] = [
+            {"urls": s.urls, "username": s.username, "credential": s.credential}
+            for s in self.ice_servers
+        ]
+        if self.turn is not None:
+            servers.append(self.turn.ice_server(identity))
+        return servers
 
 
 class _Closing(Exception):
@@ -161,6 +176,7 @@ class Connection:
             send=self.send,
             ice_servers=self._config.ice_servers,
             answer_timeout=self._config.answer_timeout,
+            ice_policy=self._config.ice_policy,
         )
         self.room = room
         self.send(
@@ -169,10 +185,7 @@ class Connection:
                 "room": room.id,
                 "participant": self.peer.describe(),
                 "participants": [p.describe() for p in room.peers.values()],
-                "ice_servers": [
-                    {"urls": s.urls, "username": s.username, "credential": s.credential}
-                    for s in self._config.ice_servers
-                ],
+                "ice_servers": self._config.browser_ice_servers(self.peer.identity),
             }
         )
         await room.add(self.peer)

@@ -30,6 +30,9 @@ class EmbeddedSfuProcess(ManagedProcess):
             "EMBEDDED_SFU_API_KEY": self.api_key,
             "EMBEDDED_SFU_API_SECRET": self.api_secret,
             "EMBEDDED_SFU_TEST_HOOKS": "true" if test_hooks else "false",
+            # Ephemeral media ports unless a test asks for a range: parallel test runs would
+            # otherwise all share the default one.
+            "EMBEDDED_SFU_UDP_PORTS": "",
             **env,
         }
         super().__init__(
