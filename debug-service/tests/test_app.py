@@ -32,5 +32,11 @@ def test_no_cors_unless_origins_are_configured(app_server: Callable[..., Served]
 
 def test_the_default_targets_include_itself(app_server: Callable[..., Served]) -> None:
     served = app_server(targets=None, backend_url="http://127.0.0.1:9")
-    names = [s["name"] for s in httpx.get(served.base_url + "/api/services").json()["services"]]
-    assert names == ["debug", "backend"]
+    listed = httpx.get(served.base_url + "/api/services").json()["services"]
+    # Checked once before the first request is served: every target has its status already.
+    assert [(s["name"], s["status"]) for s in listed] == [
+        ("debug", "healthy"),
+        ("backend", "unhealthy"),
+        ("sfu", "unconfigured"),
+        ("frontend", "unconfigured"),
+    ]

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from debug_service.monitor import Monitor, ServiceStatus, Target, targets_from_urls
+from vr_common.service_status import SERVICE_HEALTH_WORDS
 from vr_testkit.debug_service import DebugServiceProcess
 from vr_testkit.processes import ManagedProcess, free_port
 from websockets.sync.client import connect
@@ -48,11 +49,33 @@ def test_targets_from_settings() -> None:
         frontend_url="",
         self_url="http://127.0.0.1:5000/api/health",
     )
-    assert [(t.name, t.url) for t in targets] == [
-        ("debug", "http://127.0.0.1:5000/api/health"),
-        ("backend", "http://b:4000/api/health"),
-        ("sfu", "http://s:7880/"),
+    assert [(t.name, t.url, t.configured) for t in targets] == [
+        ("debug", "http://127.0.0.1:5000/api/health", True),
+        ("backend", "http://b:4000/api/health", True),
+        ("sfu", "http://s:7880/", True),
+        ("frontend", "", False),
     ]
+
+
+async def test_every_status_is_a_word_of_the_shared_vocabulary(site: StaticSite) -> None:
+    """The original client's four words, as `/api/status` says them; nothing else ever."""
+    targets = targets_from_urls(
+        backend_url=site.url,
+        sfu_health_url=site.url + "/nothing-here",
+        frontend_url="",
+        self_url="internal",
+    )
+    monitor = Monitor(targets, interval_s=INTERVAL_S, timeout_s=1)
+    listed_before = monitor.snapshot()
+    async with httpx.AsyncClient(timeout=1) as client:
+        await monitor.check_all(client)
+    statuses = {s["name"]: s for s in monitor.snapshot()}
+    assert {s["status"] for s in [*listed_before, *statuses.values()]} <= set(SERVICE_HEALTH_WORDS)
+    assert [s["name"] for s in listed_before] == ["frontend"]
+    assert statuses["backend"]["status"] == "healthy"
+    assert statuses["sfu"]["status"] == "unhealthy"
+    assert statuses["frontend"]["status"] == "unconfigured"
+    assert statuses["frontend"]["message"] == "FRONTEND_URL not set"
 
 
 async def test_a_change_is_reported_once(
@@ -147,7 +170,7 @@ def test_a_stopped_target_is_seen_within_two_intervals_and_recovers(
             service.base_url + "/api/logs", params={"service": "debug", "q": "backend"}
         ).json()["logs"]
         assert [log["message"] for log in reversed(own)] == [
-            "backend is healthy (was unknown)",
+            "backend is healthy (first check)",
             "backend is unhealthy: connection refused (was healthy)",
             "backend is healthy (was unhealthy)",
         ]

@@ -83,6 +83,7 @@ def create_app(settings: Settings, *, targets: Sequence[Target] | None = None) -
         )
         self_log = SelfLogHandler(limits)
         logging.getLogger().addHandler(self_log)
+        await monitor.first_round()
         syslog: SyslogInput | None = None
         if settings.debug_syslog_port:
             syslog = SyslogInput(limits)

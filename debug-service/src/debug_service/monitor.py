@@ -1,7 +1,9 @@
 """Live status of every configured service, checked on an interval.
 
 Only a change of status is pushed and logged; an unchanged check updates the figures quietly,
-so a dead service does not fill the log with one line per check.
+so a dead service does not fill the log with one line per check. A service is listed from its
+first check on (there is no word for "not checked yet" in the shared vocabulary), and one with
+no URL configured is listed at once as `unconfigured`.
 """
 
 from __future__ import annotations
@@ -11,30 +13,39 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import httpx
+from vr_common.service_status import ServiceHealth
 
 from debug_service.entries import format_timestamp
 
 logger = logging.getLogger(__name__)
-Status = Literal["unknown", "healthy", "unhealthy"]
 
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """A service to check: by GET `url`, or by calling `probe` (which raises if unhealthy)."""
+    """A service to check: by GET `url`, or by calling `probe` (which raises if unhealthy).
+
+    Without a URL nor a probe it is `unconfigured`, and `unconfigured_why` says what to set.
+    """
 
     name: str
     url: str
     probe: Callable[[], Awaitable[None]] | None = None
+    unconfigured_why: str | None = None
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.url) or self.probe is not None
 
 
 @dataclass(slots=True)
 class ServiceStatus:
     name: str
     url: str
-    status: Status = "unknown"
+    # None until the first check: such a service is not listed yet.
+    status: ServiceHealth | None = None
     latency_ms: float | None = None
     since_us: int = 0
     checked_at_us: int | None = None
@@ -85,15 +96,24 @@ class Monitor:
         self.timeout_s = timeout_s
         self.on_change = on_change
         now = _now_us()
-        self.statuses = {t.name: ServiceStatus(t.name, t.url, since_us=now) for t in targets}
+        self.statuses = {
+            t.name: ServiceStatus(t.name, t.url, since_us=now) for t in targets if t.configured
+        }
+        self.unconfigured = [
+            ServiceStatus(t.name, t.url, "unconfigured", since_us=now, message=t.unconfigured_why)
+            for t in targets
+            if not t.configured
+        ]
         self.probes = {t.name: t.probe for t in targets if t.probe is not None}
+        self._round_started = time.monotonic()
 
     def snapshot(self) -> list[dict[str, Any]]:
-        return [status.to_dict() for status in self.statuses.values()]
+        checked = [s for s in self.statuses.values() if s.status is not None]
+        return [status.to_dict() for status in [*checked, *self.unconfigured]]
 
     async def _measure(
         self, client: httpx.AsyncClient, target: ServiceStatus
-    ) -> tuple[Status, str | None, float | None]:
+    ) -> tuple[ServiceHealth, str | None, float | None]:
         """(status, message, latency in ms) of one check."""
         started = time.perf_counter()
         probe = self.probes.get(target.name)
@@ -128,31 +148,42 @@ class Monitor:
             self._log_change(current, previous)
             self.on_change(current)
 
-    def _log_change(self, status: ServiceStatus, previous: Status) -> None:
+    def _log_change(self, status: ServiceStatus, previous: ServiceHealth | None) -> None:
         extra = {"service_name": status.name, "status": status.status, "url": status.url}
+        was = f"was {previous}" if previous is not None else "first check"
         if status.status == "healthy":
-            logger.info("%s is healthy (was %s)", status.name, previous, extra=extra)
+            logger.info("%s is healthy (%s)", status.name, was, extra=extra)
         else:
             logger.warning(
-                "%s is unhealthy: %s (was %s)", status.name, status.message, previous, extra=extra
+                "%s is %s: %s (%s)", status.name, status.status, status.message, was, extra=extra
             )
 
     async def check_all(self, client: httpx.AsyncClient) -> None:
         await asyncio.gather(*(self._check(client, s) for s in self.statuses.values()))
 
-    async def run(self) -> None:
-        """Forever: check every target, then wait for the next round."""
+    def _client(self) -> httpx.AsyncClient:
         # Health checks must not reuse a connection a dead server left behind, and must not
         # follow redirects (a 3xx means the server answered, which is all a check asks).
-        async with httpx.AsyncClient(
+        return httpx.AsyncClient(
             timeout=self.timeout_s,
             follow_redirects=False,
             limits=httpx.Limits(max_keepalive_connections=0),
-        ) as client:
+        )
+
+    async def first_round(self) -> None:
+        """Check every target once (at start-up, so the first listing is complete)."""
+        self._round_started = time.monotonic()
+        async with self._client() as client:
+            await self.check_all(client)
+
+    async def run(self) -> None:
+        """Forever, after `first_round`: wait for the next round, then check every target."""
+        async with self._client() as client:
             while True:
-                started = time.monotonic()
+                elapsed = time.monotonic() - self._round_started
+                await asyncio.sleep(max(0.0, self.interval_s - elapsed))
+                self._round_started = time.monotonic()
                 await self.check_all(client)
-                await asyncio.sleep(max(0.0, self.interval_s - (time.monotonic() - started)))
 
 
 def targets_from_urls(
@@ -166,11 +197,16 @@ def targets_from_urls(
     # The service checks itself from inside (its database), not over HTTP: the first round
     # runs before the server is listening, and a service that cannot answer HTTP cannot
     # report anything anyway.
-    targets = [Target("debug", self_url, self_probe)]
-    if backend_url:
-        targets.append(Target("backend", backend_url.rstrip("/") + "/api/health"))
-    if sfu_health_url:
-        targets.append(Target("sfu", sfu_health_url))
-    if frontend_url:
-        targets.append(Target("frontend", frontend_url.rstrip("/") + "/"))
-    return targets
+    def checked_at(name: str, base_url: str, path: str, setting: str) -> Target:
+        if not base_url:
+            return Target(name, "", unconfigured_why=f"{setting} not set")
+        return Target(name, base_url.rstrip("/") + path)
+
+    return [
+        Target("debug", self_url, self_probe),
+        checked_at("backend", backend_url, "/api/health", "BACKEND_URL"),
+        Target("sfu", sfu_health_url)
+        if sfu_health_url
+        else Target("sfu", "", unconfigured_why="SFU_HEALTH_URL not set"),
+        checked_at("frontend", frontend_url, "/", "FRONTEND_URL"),
+    ]

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Literal
 
 import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from vr_common.service_status import ServiceHealth as Status
 
 router = APIRouter(prefix="/api", tags=["health"])
-
-# The original client's words, shared with the debug service and the status panel.
-Status = Literal["healthy", "degraded", "unhealthy", "unconfigured"]
 
 
 class ServiceStatus(BaseModel):

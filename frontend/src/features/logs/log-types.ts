@@ -13,7 +13,7 @@ export interface LogLine {
 export interface ServiceStatus {
   name: string;
   url: string;
-  status: 'healthy' | 'unhealthy' | 'unknown';
+  status: 'healthy' | 'degraded' | 'unhealthy' | 'unconfigured';
   latency_ms: number | null;
   since: string;
   checked_at: string | null;
