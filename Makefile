@@ -5,12 +5,12 @@ export UV_PYTHON_DOWNLOADS := never
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 PYTEST := uv run --locked pytest
 
-.PHONY: up test setup lint test-lint test-py313 test-backend test-debug test-frontend test-node test-e2e test-deploy bench
+.PHONY: up test setup lint test-lint test-py313 test-backend test-debug test-frontend test-node test-e2e test-bench test-deploy bench
 
 up: setup
 	./scripts/up.sh
 
-test: setup lint test-lint test-backend test-debug test-py313 test-frontend test-node test-e2e test-deploy
+test: setup lint test-lint test-backend test-debug test-py313 test-frontend test-node test-e2e test-bench test-deploy
 
 setup:
 	./scripts/setup.sh
@@ -51,6 +51,10 @@ test-node:
 
 test-e2e:
 	$(PYTEST) tests/e2e
+
+# Every `make bench` section at a tiny size (python -m bench --smoke), so none breaks unseen.
+test-bench:
+	$(PYTEST) tests/bench
 
 # The production shape (Dockerfiles, docker-compose*.yml, env.example, rendered configs),
 # checked without a Docker engine: docs/deploy.md.

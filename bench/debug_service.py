@@ -251,7 +251,8 @@ def _load() -> str:
     return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
 
 
-def main() -> None:
+def main(batches: int = 200) -> None:
+    """`batches` of BATCH lines per phase (the first phase, with no viewer, sends half)."""
     # Wall-clock figures depend on what else runs on the machine; CPU seconds per line much
     # less so. Both are printed, with the load, so that a run can be judged.
     print(f"  before: {_load()}", flush=True)
@@ -259,20 +260,23 @@ def main() -> None:
         service = DebugServiceProcess(Path(tmp) / "debug.db", log_dir=Path(tmp))
         with service:
             cpu_before = _cpu(service)
-            alone, posts = asyncio.run(send(service.base_url, 100, None))
-            cpu = (_cpu(service) - cpu_before) / (100 * BATCH) * 100_000
+            alone, posts = asyncio.run(send(service.base_url, batches // 2, None))
+            cpu = (_cpu(service) - cpu_before) / (batches // 2 * BATCH) * 100_000
             print(
                 f"  no viewer, as fast as possible: {alone:,.0f} lines/s ingested "
-                f"({100 * BATCH:,} lines in batches of {BATCH}; POST p99 "
+                f"({batches // 2 * BATCH:,} lines in batches of {BATCH}; POST p99 "
                 f"{percentile(posts, 0.99) * 1000:.0f} ms; service CPU {cpu:.2f} s per "
                 "100,000 lines)",
                 flush=True,
             )
             viewers = Viewers(service.ws_url)
             try:
-                target = _phase(service, viewers, 200, 20_000)
-                _print_phase(f"{VIEWERS} viewers, 20,000 lines/s offered for 10 s", target)
-                flat_out = _phase(service, viewers, 200, None)
+                target = _phase(service, viewers, batches, 20_000)
+                offered_s = batches * BATCH / 20_000
+                _print_phase(
+                    f"{VIEWERS} viewers, 20,000 lines/s offered for {offered_s:g} s", target
+                )
+                flat_out = _phase(service, viewers, batches, None)
                 _print_phase(f"{VIEWERS} viewers, as fast as possible", flat_out)
             finally:
                 viewers.close()

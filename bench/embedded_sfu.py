@@ -181,9 +181,13 @@ async def run(
 measured: list[SfuLoad] = []
 
 
-def main() -> None:
+def main(
+    participants: int = PARTICIPANTS,
+    warmup: float = WARMUP_SECONDS,
+    seconds: float = MEASURE_SECONDS,
+) -> None:
     clip = encode_clip(seconds=2.0, bitrate=500_000)
-    result = asyncio.run(run(clip))
+    result = asyncio.run(run(clip, participants, warmup, seconds))
     measured.append(result)
     print(result.report(), flush=True)
 

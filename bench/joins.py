@@ -98,7 +98,7 @@ def run_wrk(url: str, concurrency: int, seconds: int, workdir: Path) -> JoinResu
     return JoinResult(concurrency, seconds, requests, errors, p50, p90, p99, worst)
 
 
-def main(concurrency: int = 64, seconds: int = 20) -> JoinResult:
+def main(concurrency: int = 64, seconds: int = 20, warmup: int = 3) -> JoinResult:
     workdir = Path(tempfile.mkdtemp(prefix="vr-bench-joins-"))
     livekit = LiveKitServer().start()
     # The default setup: one process, SQLite, INFO logs (access log included), the default
@@ -119,7 +119,7 @@ def main(concurrency: int = 64, seconds: int = 20) -> JoinResult:
 
         room_id = asyncio.run(make_room())
         url = f"{backend.url}/api/rooms/{room_id}/join"
-        run_wrk(url, concurrency, 3, workdir)  # warm-up: connections, caches, SQLite pages
+        run_wrk(url, concurrency, warmup, workdir)  # warm-up: connections, caches, SQLite pages
         assert backend.proc is not None
         cpu_before = group_cpu_seconds(backend.proc.pid)
         result = run_wrk(url, concurrency, seconds, workdir)

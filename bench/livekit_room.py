@@ -151,10 +151,10 @@ def report(result: LiveKitLoad) -> str:
     )
 
 
-def main() -> None:
+def main(participants: int = 8, warmup: float = 5.0, seconds: float = 20.0) -> None:
     # The SDK logs renegotiation noise at WARNING while 8 peers join at once.
     logging.getLogger("livekit").setLevel(logging.ERROR)
-    result = asyncio.run(run())
+    result = asyncio.run(run(participants, warmup, seconds))
     print(report(result), flush=True)
     if embedded_sfu.measured:  # `make bench` measured the embedded SFU just before
         ours = embedded_sfu.measured[-1]
