@@ -1,9 +1,14 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
-// In development the Vite server stands in for nginx: same paths, same prefix stripping.
+// In development the Vite server stands in for nginx: same paths, same prefix stripping, so
+// `npm run dev` joins calls against the services `make up` runs (their ports are the defaults).
 const backend = process.env.BACKEND_URL ?? 'http://127.0.0.1:4000';
 const debugService = process.env.DEBUG_SERVICE_URL ?? 'http://127.0.0.1:5000';
+// The SFU's signalling: the embedded SFU's /rtc, or LiveKit's /rtc and /rtc/validate
+// (SFU_SIGNAL_URL=http://127.0.0.1:7880 with `SFU_PROVIDER=livekit make up`). Media goes to
+// the SFU directly, as it does behind nginx.
+const sfuSignal = process.env.SFU_SIGNAL_URL ?? 'http://127.0.0.1:7890';
 
 export default defineConfig({
   plugins: [react()],
@@ -11,6 +16,7 @@ export default defineConfig({
     proxy: {
       '/api': backend,
       '/ws': { target: backend, ws: true },
+      '/rtc': { target: sfuSignal, ws: true },
       '/debug': {
         target: debugService,
         ws: true,
