@@ -12,44 +12,12 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from vr_testkit.e2e_stack import Stack, built_frontend, started
 from vr_testkit.processes import REPO_ROOT
+from vr_testkit.room_page import CHROMIUM_ARGS, TRACK_PEER_CONNECTIONS
 
 __all__ = ["Stack"]  # the tests' type annotations import it from here
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # A fake camera (moving test pattern) and microphone (a beep), granted without a prompt.
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-    # Screen sharing picks the whole screen without the picker dialog.
-    "--auto-select-desktop-capture-source=Entire screen",
-    # Remote audio may start without a click, as it does for a user who interacted before.
-    "--autoplay-policy=no-user-gesture-required",
-]
 ARTIFACTS = REPO_ROOT / "test-results" / "e2e"
-
-# Counts every RTCPeerConnection a page makes, so tests can read inbound RTP stats no matter
-# which SFU adapter made the connection; and records every Content-Security-Policy violation,
-# so that any test in which nginx's policy blocks something the app does fails.
-TRACK_PEER_CONNECTIONS = """
-(() => {
-  const Native = window.RTCPeerConnection;
-  window.__pcs = [];
-  window.RTCPeerConnection = class extends Native {
-    constructor(...args) { super(...args); window.__pcs.push(this); }
-  };
-  window.__cspViolations = [];
-  document.addEventListener('securitypolicyviolation', (event) => {
-    window.__cspViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI}`);
-  });
-})();
-"""
 
 
 @pytest.fixture(scope="session")

@@ -57,6 +57,10 @@ class Stack:
     embedded_sfu: EmbeddedSfuProcess | None = None
     backend_env: dict[str, str] = field(default_factory=dict)
     debug_env: dict[str, str] = field(default_factory=dict)
+    # The embedded SFU's own settings (EMBEDDED_SFU_*), e.g. a UDP range or a TURN relay.
+    sfu_env: dict[str, str] = field(default_factory=dict)
+    # Where nginx listens: loopback, or 0.0.0.0 for a browser in a network namespace too.
+    listen_address: str = "127.0.0.1"
     processes: list[ManagedProcess] = field(default_factory=list)
 
     @property
@@ -78,10 +82,9 @@ class Stack:
 
     def start(self) -> Stack:
         backend = f"http://127.0.0.1:{self.backend_port}"
-        self.livekit = LiveKitServer(
-            webhook_urls=[f"{backend}/api/webhooks/livekit"],
-            workdir=self.workdir / "livekit",
-        )
+        if self.livekit is None:
+            self.livekit = LiveKitServer(workdir=self.workdir / "livekit")
+        self.livekit.webhook_urls = [f"{backend}/api/webhooks/livekit"]
         sfu_health_url = self.livekit.http_url + "/"
         sfu_env: dict[str, str] = {}
         if self.sfu_provider == "embedded":
@@ -89,6 +92,7 @@ class Stack:
                 api_key=self.livekit.api_key,
                 api_secret=self.livekit.api_secret,
                 log_dir=self.workdir,
+                settings=self.sfu_env,
             )
             self.processes.append(self.embedded_sfu)
             self.embedded_sfu.start_and_wait()
@@ -103,7 +107,7 @@ class Stack:
         else:
             self.livekit.workdir.mkdir(parents=True, exist_ok=True)
             self.livekit.start()
-            sfu_upstream = f"127.0.0.1:{self.livekit.port}"
+            sfu_upstream = f"{self.livekit.address}:{self.livekit.port}"
 
         debug = self._started(
             edge.debug_service(
@@ -144,7 +148,7 @@ class Stack:
             edge.nginx(
                 self.workdir,
                 {
-                    "LISTEN_PORT": f"127.0.0.1:{self.http_port}",
+                    "LISTEN_PORT": f"{self.listen_address}:{self.http_port}",
                     "STATIC_ROOT": str(self.static_root),
                     "BACKEND_SERVERS": f"server 127.0.0.1:{self.backend_port};",
                     "DEBUG_UPSTREAM": f"127.0.0.1:{self.debug_port}",

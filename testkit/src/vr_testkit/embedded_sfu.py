@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from vr_testkit.processes import ManagedProcess, free_port
@@ -19,6 +19,7 @@ class EmbeddedSfuProcess(ManagedProcess):
         port: int | None = None,
         test_hooks: bool = True,
         log_dir: Path | None = None,
+        settings: Mapping[str, str] | None = None,
         **env: str,
     ) -> None:
         self.port = port or free_port()
@@ -33,6 +34,7 @@ class EmbeddedSfuProcess(ManagedProcess):
             # Ephemeral media ports unless a test asks for a range: parallel test runs would
             # otherwise all share the default one.
             "EMBEDDED_SFU_UDP_PORTS": "",
+            **(settings or {}),
             **env,
         }
         super().__init__(

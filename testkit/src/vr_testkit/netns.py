@@ -68,6 +68,30 @@ class Namespace:
         for chain in ("INPUT", "OUTPUT"):
             self.run(["iptables", "-A", chain, "-p", "udp", "-j", "DROP"])
 
+    def allow_only_tcp_to(self, ports: Sequence[int]) -> None:
+        """Refuse every TCP connection the participant opens except to `ports` (a firewall
+        that lets only web traffic out); with `drop_udp`, a corporate network at its worst."""
+        allowed = ",".join(str(port) for port in ports)
+        self.run(
+            [
+                *("iptables", "-A", "OUTPUT", "!", "-o", "lo", "-p", "tcp", "-m", "multiport"),
+                *("!", "--dports", allowed, "-j", "REJECT", "--reject-with", "tcp-reset"),
+            ]
+        )
+
+    def redirect_tcp(self, address: str, port: int, to_port: int) -> None:
+        """In the NAT router: connections to `address:port` go to `address:to_port` (so a
+        server on a free port looks like one on, e.g., 443 to the participant)."""
+        if not self._others:
+            raise RuntimeError("redirect_tcp needs the router of participant_namespace(nat=True)")
+        _in(
+            self._others[0],
+            [
+                *("iptables", "-t", "nat", "-A", "PREROUTING", "-p", "tcp", "-d", address),
+                *("--dport", str(port), "-j", "DNAT", "--to-destination", f"{address}:{to_port}"),
+            ],
+        )
+
     def allow_udp(self) -> None:
         """Undo `drop_udp`."""
         for chain in ("INPUT", "OUTPUT"):

@@ -11,6 +11,41 @@ from typing import Protocol
 
 from playwright.sync_api import Page, expect
 
+# Headless Chromium as every browser test runs it (a namespace's browser adds its own flags).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # A fake camera (moving test pattern) and microphone (a beep), granted without a prompt.
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    # Screen sharing picks the whole screen without the picker dialog.
+    "--auto-select-desktop-capture-source=Entire screen",
+    # Remote audio may start without a click, as it does for a user who interacted before.
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+# Counts every RTCPeerConnection a page makes, so tests can read inbound RTP stats no matter
+# which SFU adapter made the connection; and records every Content-Security-Policy violation,
+# so that any test in which nginx's policy blocks something the app does fails.
+TRACK_PEER_CONNECTIONS = """
+(() => {
+  const Native = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) { super(...args); window.__pcs.push(this); }
+  };
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (event) => {
+    window.__cspViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI}`);
+  });
+})();
+"""
+
 # Frames the <video> element itself presented: what the person actually sees.
 PRESENTED_FRAMES = "(video) => video.getVideoPlaybackQuality().totalVideoFrames"
 
