@@ -1,4 +1,5 @@
 import react from '@vitejs/plugin-react';
+import { searchForWorkspaceRoot } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // In development the Vite server stands in for nginx: same paths, same prefix stripping, so
@@ -13,6 +14,8 @@ const sfuSignal = process.env.SFU_SIGNAL_URL ?? 'http://127.0.0.1:7890';
 export default defineConfig({
   plugins: [react()],
   server: {
+    // The connectivity help page shows a section of ../docs/deploy.md (imported with ?raw).
+    fs: { allow: [searchForWorkspaceRoot(process.cwd()), '../docs'] },
     proxy: {
       '/api': backend,
       '/ws': { target: backend, ws: true },

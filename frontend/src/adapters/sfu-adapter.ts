@@ -1,6 +1,7 @@
 // The one interface the UI uses to talk to an SFU. It is shaped around what the room page
 // shows (participants, their media, the connection), not around any SFU's API, so that the
 // LiveKit adapter and the embedded-SFU adapter can both implement it without leaking through.
+import type { Device, DeviceProblem } from '../services/device-problems.ts';
 
 export type ConnectionState =
   | 'idle'
@@ -9,6 +10,13 @@ export type ConnectionState =
   | 'reconnecting'
   | 'disconnected'
   | 'failed';
+
+/**
+ * The media transport (ICE) apart from signalling: `idle` until there is something to send or
+ * receive, `checking` while the browser looks for a path to the SFU, `failed` when none worked.
+ * Signalling can be up while this never connects (UDP blocked): the page then says why.
+ */
+export type MediaConnection = 'idle' | 'checking' | 'connected' | 'failed';
 
 export type ConnectionQuality = 'excellent' | 'good' | 'poor' | 'lost' | 'unknown';
 
@@ -37,6 +45,9 @@ export interface RoomSnapshot {
   canPlayAudio: boolean;
   disconnectReason: DisconnectReason | null;
   error: string | null;
+  mediaConnection: MediaConnection;
+  /** Our own camera or microphone that could not be started when joining, and why. */
+  deviceProblems: Partial<Record<Device, DeviceProblem>>;
 }
 
 export interface MediaOptions {
@@ -105,4 +116,6 @@ export const initialSnapshot: RoomSnapshot = {
   canPlayAudio: true,
   disconnectReason: null,
   error: null,
+  mediaConnection: 'idle',
+  deviceProblems: {},
 };

@@ -10,6 +10,9 @@ import { Loading } from './loading.tsx';
 const RoomPage = lazy(async () => ({
   default: (await import('../features/room/room-page.tsx')).RoomPage,
 }));
+const ConnectivityPage = lazy(async () => ({
+  default: (await import('../features/help/connectivity-page.tsx')).ConnectivityPage,
+}));
 const LogsPage = lazy(async () => ({
   default: (await import('../features/logs/logs-page.tsx')).LogsPage,
 }));
@@ -27,6 +30,7 @@ export function AppRouter() {
           <Route path="/" element={<HomeRoute />} />
           <Route path="/r/:roomId" element={<RoomPage />} />
           <Route path="/logs" element={<LogsPage />} />
+          <Route path="/help/connectivity" element={<ConnectivityPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Suspense>

@@ -1,6 +1,6 @@
 import { renderHook, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { classifyMediaError, useCaptureTrack } from './use-local-preview.ts';
+import { useCaptureTrack } from './use-local-preview.ts';
 
 function fakeTrack() {
   const stop = vi.fn();
@@ -15,15 +15,6 @@ function stubGetUserMedia(impl: (constraints: MediaStreamConstraints) => Promise
   });
   return getUserMedia;
 }
-
-describe('classifyMediaError', () => {
-  it('names the problem the user can act on', () => {
-    expect(classifyMediaError(new DOMException('', 'NotAllowedError'))).toBe('denied');
-    expect(classifyMediaError(new DOMException('', 'NotFoundError'))).toBe('missing');
-    expect(classifyMediaError(new DOMException('', 'NotReadableError'))).toBe('busy');
-    expect(classifyMediaError('weird')).toBe('failed');
-  });
-});
 
 describe('useCaptureTrack', () => {
   afterEach(() => {

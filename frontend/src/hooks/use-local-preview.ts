@@ -1,26 +1,5 @@
 import { useEffect, useState } from 'react';
-
-/** Why a device could not be used, in terms the pre-join screen can explain. */
-export type DeviceProblem = 'denied' | 'missing' | 'busy' | 'unsupported' | 'failed';
-
-export function classifyMediaError(error: unknown): DeviceProblem {
-  const name = error instanceof Error || error instanceof DOMException ? error.name : '';
-  switch (name) {
-    case 'NotAllowedError':
-    case 'SecurityError':
-      return 'denied';
-    case 'NotFoundError':
-    case 'OverconstrainedError':
-      return 'missing';
-    case 'NotReadableError':
-    case 'AbortError':
-      return 'busy';
-    case 'TypeError':
-      return 'unsupported';
-    default:
-      return 'failed';
-  }
-}
+import { type DeviceProblem, classifyMediaError } from '../services/device-problems.ts';
 
 interface TrackState {
   track: MediaStreamTrack | null;

@@ -2,6 +2,7 @@
 // docs/embedded-sfu.md. Reconnecting is a rejoin (the server has no ICE restart): new socket,
 // new peer connections, the same local tracks published again, and a new token when the one
 // in hand expired (the SFU, unlike LiveKit's, never renews it).
+import { deviceProblemsOf } from '../../services/device-problems.ts';
 import type { ByteSample } from '../../services/webrtc-stats.ts';
 import {
   type Roster,
@@ -17,6 +18,8 @@ import {
   tokenExpired,
 } from './embedded-mapping.ts';
 import { RemoteAudio } from './embedded-audio.ts';
+import { showTrack } from './embedded-video.ts';
+import { mediaConnectionOf } from './embedded-media-connection.ts';
 import { LocalMedia } from './embedded-local-media.ts';
 import { Publisher, Subscriber, changedParticipants } from './embedded-peers.ts';
 import { collectStats, measureQuality } from './embedded-stats.ts';
@@ -147,16 +150,7 @@ export class EmbeddedAdapter implements SfuAdapter {
       participantId === this.roster.localId
         ? this.media.tracks.get(source)
         : this.session?.subscriber?.tracks().get(`${participantId}:${source}`)?.track;
-    if (!track) return () => undefined;
-    const stream = new MediaStream([track]);
-    element.autoplay = true;
-    element.playsInline = true;
-    element.muted = true;
-    element.srcObject = stream;
-    element.play().catch(() => undefined);
-    return () => {
-      if (element.srcObject === stream) element.srcObject = null;
-    };
+    return track ? showTrack(track, element) : () => undefined;
   }
 
   async startAudio(): Promise<void> {
@@ -201,17 +195,19 @@ export class EmbeddedAdapter implements SfuAdapter {
     this.watchPeer(this.session.publisher.pc);
     this.lastPong = Date.now();
     this.roster = rosterFromJoined(joined.participant, joined.participants, this.roster);
-    this.rebuild();
+    // New peer connections: nothing negotiated on them yet.
+    this.update({ mediaConnection: 'idle', participants: toParticipantViews(this.roster) });
   }
 
   private async publishInitial(media: MediaOptions): Promise<void> {
     try {
-      const reasons = await this.media.start(media);
+      const failures = await this.media.start(media);
       // Left before the devices started: release them (the camera light goes off).
       if (this.isEnded()) this.media.stopAll();
-      if (reasons.length > 0) {
+      if (failures.length > 0) {
+        const reasons = failures.map(({ device, error }) => `${device}: ${String(error)}`);
         this.log('warn', 'could not publish local media', { reasons });
-        this.update({ error: `Some of your devices could not be started: ${reasons.join('; ')}` });
+        this.update({ deviceProblems: deviceProblemsOf(failures) });
       }
     } catch (error) {
       this.log('error', 'publishing failed', { error: String(error) });
@@ -260,6 +256,11 @@ export class EmbeddedAdapter implements SfuAdapter {
 
   private watchPeer(pc: RTCPeerConnection): void {
     pc.addEventListener('connectionstatechange', () => {
+      const session = this.session;
+      const pcs = session ? [session.publisher.pc, session.subscriber?.pc] : [];
+      if (!pcs.includes(pc)) return;
+      const states = pcs.flatMap((each) => (each ? [each.connectionState] : []));
+      this.update({ mediaConnection: mediaConnectionOf(states) });
       if (pc.connectionState === 'failed' && this.session && !this.ended) {
         this.log('warn', 'media connection failed, rejoining');
         void this.rejoin();

@@ -170,4 +170,18 @@ describe('LocalMedia', () => {
     expect(cameras()[0]?.readyState).toBe('ended');
     expect(media.tracks.size).toBe(0);
   });
+
+  it('says which device failed to start, with its error, and publishes the other', async () => {
+    const denied = new DOMException('Permission denied', 'NotAllowedError');
+    const video = { getTracks: () => [new FakeTrack('video', undefined)] };
+    const failingMicrophone = vi.fn((constraints: { audio?: Wanted }) =>
+      constraints.audio ? Promise.reject(denied) : Promise.resolve(video),
+    );
+    vi.stubGlobal('navigator', { mediaDevices: { getUserMedia: failingMicrophone } });
+    const session = fakeSession();
+    const media = new LocalMedia(() => session.target);
+    const failures = await media.start({ microphone: true, camera: true });
+    expect(failures).toEqual([{ device: 'microphone', error: denied }]);
+    expect(session.calls).toEqual(['publish camera']);
+  });
 });

@@ -2,6 +2,7 @@
 // a rejoin the same tracks are published on the new publish connection.
 import type { Publisher } from './embedded-peers.ts';
 import type { EmbeddedSignalling, Source } from './embedded-signalling.ts';
+import type { Device } from '../../services/device-problems.ts';
 import type { MediaOptions } from '../sfu-adapter.ts';
 
 interface Target {
@@ -31,12 +32,12 @@ export class LocalMedia {
   /** `target` is the current session's publisher, or null between sessions. */
   constructor(private readonly target: () => Target | null) {}
 
-  /** Captures what `media` asks for and publishes it; returns why a device failed, if any. */
-  async start(media: MediaOptions): Promise<string[]> {
+  /** Captures what `media` asks for and publishes it; returns the devices that failed, and why. */
+  async start(media: MediaOptions): Promise<{ device: Device; error: unknown }[]> {
     this.released = false;
     this.devices.set('microphone', media.audioDeviceId);
     this.devices.set('camera', media.videoDeviceId);
-    const wanted: Source[] = [];
+    const wanted: Device[] = [];
     if (media.microphone) wanted.push('microphone');
     if (media.camera) wanted.push('camera');
     // Camera and microphone start concurrently; a missing device fails only its own.
@@ -46,9 +47,10 @@ export class LocalMedia {
       }),
     );
     await this.publishAll();
-    return results
-      .filter((result) => result.status === 'rejected')
-      .map((result) => String(result.reason));
+    return results.flatMap((result, index) => {
+      const device = wanted[index];
+      return result.status === 'rejected' && device ? [{ device, error: result.reason as unknown }] : [];
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { ConnectionState, DisconnectReason, type Room, RoomEvent, Track } from 'livekit-client';
 import { describe, expect, it, vi } from 'vitest';
-import { LiveKitAdapter } from './livekit-adapter.ts';
+import { LiveKitAdapter, MEDIA_RETRY_MS } from './livekit-adapter.ts';
 
 /** A participant as the adapter reads it: identity, name and the media flags. */
 function participant(identity: string, overrides: Record<string, unknown> = {}) {
@@ -196,5 +196,65 @@ describe('LiveKitAdapter', () => {
     expect(room.listenerCount()).toBeGreaterThan(0);
     await adapter.disconnect();
     expect(room.listenerCount()).toBe(0);
+  });
+
+  it('shows the call once signalling is up, and tries again while media does not connect', async () => {
+    vi.useFakeTimers();
+    try {
+      const { room, adapter, log } = setup();
+      const failMedia = () => {
+        // As livekit-client: the join answered, then no path for media; it drops everything.
+        room.emit(RoomEvent.SignalConnected);
+        return new Promise<void>((_resolve, reject) => {
+          setTimeout(() => {
+            room.emit(RoomEvent.ConnectionStateChanged, ConnectionState.Disconnected);
+            room.emit(RoomEvent.Disconnected, DisconnectReason.UNKNOWN_REASON);
+            reject(new Error('could not establish pc connection'));
+          }, 15_000);
+        });
+      };
+      room.connect.mockImplementationOnce(failMedia);
+      await adapter.connect({ url: 'ws://sfu', token: 't', media });
+      expect(adapter.getSnapshot()).toMatchObject({
+        connectionState: 'connected',
+        mediaConnection: 'checking',
+      });
+
+      await vi.advanceTimersByTimeAsync(15_000);
+      expect(adapter.getSnapshot()).toMatchObject({
+        connectionState: 'reconnecting',
+        mediaConnection: 'failed',
+        disconnectReason: null,
+      });
+      expect(log).toHaveBeenCalledWith('warn', 'LiveKit media did not connect, trying again', {
+        error: 'Error: could not establish pc connection',
+      });
+
+      await vi.advanceTimersByTimeAsync(MEDIA_RETRY_MS);
+      expect(room.connect).toHaveBeenCalledTimes(2);
+      expect(adapter.getSnapshot()).toMatchObject({
+        connectionState: 'connected',
+        mediaConnection: 'connected',
+      });
+      const local = room.localParticipant as unknown as { setCameraEnabled: ReturnType<typeof vi.fn> };
+      expect(local.setCameraEnabled).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('says which device could not start, and why', async () => {
+    const { room, adapter } = setup();
+    Object.assign(room.localParticipant, {
+      setCameraEnabled: vi.fn(() => Promise.reject(new DOMException('denied', 'NotAllowedError'))),
+      setMicrophoneEnabled: vi.fn(() => Promise.reject(new DOMException('none', 'NotFoundError'))),
+    });
+    await adapter.connect({ url: 'ws://sfu', token: 't', media });
+    await vi.waitFor(() => {
+      expect(adapter.getSnapshot().deviceProblems).toEqual({
+        camera: 'denied',
+        microphone: 'missing',
+      });
+    });
   });
 });

@@ -12,6 +12,7 @@ import {
   type VideoCaptureOptions,
   VideoPresets,
 } from 'livekit-client';
+import { deviceProblemsOf } from '../../services/device-problems.ts';
 import { type ByteSample, summarizeStats } from '../../services/webrtc-stats.ts';
 import {
   fromTrackSource,
@@ -39,6 +40,9 @@ export const roomOptions: RoomOptions = {
   publishDefaults: { simulcast: true },
   videoCaptureDefaults: { resolution: VideoPresets.h720.resolution },
 };
+
+/** How long to wait before trying again when signalling worked and media did not connect. */
+export const MEDIA_RETRY_MS = 3000;
 
 /** Events after which the participant list is rebuilt (cheap: a handful of objects). */
 const viewEvents = [
@@ -70,6 +74,9 @@ export class LiveKitAdapter implements SfuAdapter {
   private readonly byteSamples = new Map<string, ByteSample>();
   private readonly audioElements = new Map<RemoteTrack, HTMLMediaElement>();
   private unbind: (() => void) | null = null;
+  /** Set while a connect attempt whose signalling is up waits for the media transport. */
+  private awaitingMedia = false;
+  private ended = false;
 
   constructor(
     private readonly log: AdapterLog = () => undefined,
@@ -89,9 +96,10 @@ export class LiveKitAdapter implements SfuAdapter {
   }
 
   async connect({ url, token, media }: ConnectOptions): Promise<void> {
+    this.ended = false;
     this.update({ connectionState: 'connecting', error: null, disconnectReason: null });
     try {
-      await this.room.connect(url, token);
+      await this.connectUntilMedia(url, token, media);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.log('error', 'could not connect to LiveKit', { url, error: message });
@@ -101,9 +109,53 @@ export class LiveKitAdapter implements SfuAdapter {
     this.log('info', 'connected to LiveKit', { url, room: this.room.name });
     this.update({ canPlayAudio: this.room.canPlaybackAudio });
     this.rebuild();
-    // Publishing is not awaited: the call (and the others' video) shows while our own camera
-    // and microphone are still starting, which takes a few hundred milliseconds.
-    void this.publish(media);
+  }
+
+  /**
+   * Resolves as soon as signalling is up, so the call and its people show while livekit-client
+   * still waits for the media transport (room.connect resolves only once it connected). When
+   * that fails (a network that blocks UDP and TCP to the SFU), livekit-client drops the whole
+   * connection: the page keeps the call, says media is unreachable, and tries again.
+   */
+  private connectUntilMedia(url: string, token: string, media: MediaOptions): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onSignal = () => {
+        this.room.off(RoomEvent.SignalConnected, onSignal);
+        this.awaitingMedia = true;
+        this.update({ connectionState: 'connected', mediaConnection: 'checking' });
+        this.rebuild();
+        resolve();
+      };
+      this.room.on(RoomEvent.SignalConnected, onSignal);
+      this.room.connect(url, token).then(
+        () => {
+          this.room.off(RoomEvent.SignalConnected, onSignal);
+          this.awaitingMedia = false;
+          this.update({ connectionState: 'connected', mediaConnection: 'connected' });
+          resolve();
+          // Not awaited: the others' video shows while our camera and microphone start.
+          void this.publish(media);
+        },
+        (error: unknown) => {
+          this.room.off(RoomEvent.SignalConnected, onSignal);
+          const signalled = this.awaitingMedia;
+          this.awaitingMedia = false;
+          if (!signalled || this.ended) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+            return;
+          }
+          this.log('warn', 'LiveKit media did not connect, trying again', { error: String(error) });
+          this.update({ connectionState: 'reconnecting', mediaConnection: 'failed' });
+          setTimeout(() => {
+            if (this.ended) return;
+            this.connectUntilMedia(url, token, media).catch((retryError: unknown) => {
+              this.log('warn', 'disconnected', { reason: 'lost', error: String(retryError) });
+              this.update({ connectionState: 'disconnected', disconnectReason: 'lost' });
+            });
+          }, MEDIA_RETRY_MS);
+        },
+      );
+    });
   }
 
   private async publish(media: MediaOptions): Promise<void> {
@@ -114,16 +166,21 @@ export class LiveKitAdapter implements SfuAdapter {
       media.microphone ? this.room.localParticipant.setMicrophoneEnabled(true, audio) : null,
       media.camera ? this.room.localParticipant.setCameraEnabled(true, video) : null,
     ]);
-    const failed = results.filter((result) => result.status === 'rejected');
-    if (failed.length > 0) {
-      const reasons = failed.map((result) => String(result.reason));
+    const devices = ['microphone', 'camera'] as const;
+    const failures = results.flatMap((result, index) => {
+      const device = devices[index];
+      return result.status === 'rejected' && device ? [{ device, error: result.reason as unknown }] : [];
+    });
+    if (failures.length > 0) {
+      const reasons = failures.map(({ device, error }) => `${device}: ${String(error)}`);
       this.log('warn', 'could not publish local media', { reasons });
-      this.update({ error: `Some of your devices could not be started: ${reasons.join('; ')}` });
+      this.update({ deviceProblems: deviceProblemsOf(failures) });
     }
     this.rebuild();
   }
 
   async disconnect(): Promise<void> {
+    this.ended = true;
     await this.room.disconnect();
     this.unbind?.();
     this.unbind = null;
@@ -240,6 +297,8 @@ export class LiveKitAdapter implements SfuAdapter {
       this.revisions.delete(participant.identity);
     };
     const onStateChanged = () => {
+      // A connect whose media failed is retried by connectUntilMedia: not a drop of the call.
+      if (this.awaitingMedia) return;
       const connectionState = toConnectionState(room.state);
       if (connectionState === 'reconnecting') this.log('warn', 'connection lost, reconnecting');
       if (connectionState === 'connected' && this.snapshot.connectionState === 'reconnecting') {
@@ -250,6 +309,7 @@ export class LiveKitAdapter implements SfuAdapter {
       this.update({ connectionState });
     };
     const onDisconnected = (reason?: LkDisconnectReason) => {
+      if (this.awaitingMedia && !this.ended) return;
       const disconnectReason = toDisconnectReason(reason);
       this.log(disconnectReason === 'left' ? 'info' : 'warn', 'disconnected', {
         reason: disconnectReason,

@@ -12,6 +12,8 @@ import { ChatPanel } from './chat-panel.tsx';
 import { ControlBar } from './control-bar.tsx';
 import { EndRoomDialog } from './end-room-dialog.tsx';
 import { gridLayout } from './grid-layout.ts';
+import { CallProblems } from './media-problems/call-problems.tsx';
+import { useMediaUnreachable } from './media-problems/use-media-reachability.ts';
 import { ParticipantTile } from './participant-tile.tsx';
 import { PeoplePanel } from './people-panel.tsx';
 import './room-panels.css';
@@ -51,6 +53,7 @@ export function CallView(props: Props) {
   const sharer = room.participants.find((participant) => participant.screenSharing);
 
   useStatsReporter(adapter, room.connectionState === 'connected');
+  const unreachable = useMediaUnreachable(adapter);
 
   useEffect(() => {
     if (room.connectionState !== 'disconnected' || room.disconnectReason === 'left') return;
@@ -140,6 +143,7 @@ export function CallView(props: Props) {
       adapter={adapter}
       participant={participant}
       source="camera"
+      mediaUnreachable={unreachable && !participant.isLocal}
       handRaised={raised.has(participant.id)}
       reaction={live.reactions.findLast((shown) => shown.participantId === participant.id)}
     />
@@ -167,6 +171,7 @@ export function CallView(props: Props) {
           </button>
         </div>
       )}
+      <CallProblems mediaUnreachable={unreachable} deviceProblems={room.deviceProblems} />
       {room.error && (
         <div className="banner warning" role="alert">
           {room.error}
@@ -177,7 +182,12 @@ export function CallView(props: Props) {
         {sharer ? (
         <div className="stage">
           <div className="stage-main">
-            <ParticipantTile adapter={adapter} participant={sharer} source="screen" />
+            <ParticipantTile
+              adapter={adapter}
+              participant={sharer}
+              source="screen"
+              mediaUnreachable={unreachable && !sharer.isLocal}
+            />
           </div>
           <div className="stage-strip">{cameraTiles}</div>
         </div>

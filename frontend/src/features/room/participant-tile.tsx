@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { HandIcon, MicIcon } from '../../components/icons.tsx';
 import type { ShownReaction } from '../../services/room-channel.ts';
+import { MediaUnreachableNotice } from './media-problems/media-unreachable-notice.tsx';
 import { reactionKind } from './reactions.ts';
 import type {
   ConnectionQuality,
@@ -43,6 +44,8 @@ interface Props {
   source: VideoSource;
   handRaised?: boolean;
   reaction?: ShownReaction | undefined;
+  /** Signalling works but media does not arrive: say why on the tile instead of a blank. */
+  mediaUnreachable?: boolean;
 }
 
 function ReactionBubble({ reaction }: { reaction: ShownReaction }) {
@@ -56,7 +59,8 @@ function ReactionBubble({ reaction }: { reaction: ShownReaction }) {
   );
 }
 
-export function ParticipantTile({ adapter, participant, source, handRaised = false, reaction }: Props) {
+export function ParticipantTile(props: Props) {
+  const { adapter, participant, source, handRaised = false, reaction, mediaUnreachable } = props;
   const videoRef = useRef<HTMLVideoElement>(null);
   const showVideo = source === 'screen' ? participant.screenSharing : participant.cameraEnabled;
   const { id, videoRevision } = participant;
@@ -96,6 +100,7 @@ export function ParticipantTile({ adapter, participant, source, handRaised = fal
           {initials(participant.name)}
         </div>
       )}
+      {mediaUnreachable && <MediaUnreachableNotice variant="tile" />}
       {source === 'camera' && reaction && <ReactionBubble key={reaction.key} reaction={reaction} />}
       <figcaption>
         {source === 'camera' && handRaised && (

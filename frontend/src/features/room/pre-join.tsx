@@ -1,8 +1,9 @@
 import { type SubmitEvent, useEffect, useRef, useState } from 'react';
 import { CameraIcon, MicIcon } from '../../components/icons.tsx';
-import { type DeviceProblem, useCaptureTrack } from '../../hooks/use-local-preview.ts';
+import { useCaptureTrack } from '../../hooks/use-local-preview.ts';
 import { useAudioLevel } from '../../hooks/use-audio-level.ts';
 import { useMediaDevices } from '../../hooks/use-media-devices.ts';
+import { DeviceProblemNotice } from './media-problems/device-problem-notice.tsx';
 import { SecureContextNotice } from './secure-context-notice.tsx';
 import { isInsecureForMedia } from './secure-context.ts';
 
@@ -21,14 +22,6 @@ interface Props {
   joining: boolean;
   onJoin: (choice: JoinChoice) => void;
 }
-
-const problemText: Record<DeviceProblem, string> = {
-  denied: 'permission was denied. Allow it in the browser’s site settings, or join without it.',
-  missing: 'none was found. You can still join and listen.',
-  busy: 'it is in use by another application.',
-  unsupported: 'this browser cannot use it here (camera and microphone need https or localhost).',
-  failed: 'it could not be started.',
-};
 
 function DeviceSelect(props: {
   label: string;
@@ -154,14 +147,10 @@ export function PreJoin({ initialName, peopleInRoom, joining, onJoin }: Props) {
         </label>
         <SecureContextNotice />
         {video.problem && !isInsecureForMedia() && (
-          <p className="warning" role="alert">
-            Camera: {problemText[video.problem]}
-          </p>
+          <DeviceProblemNotice device="camera" problem={video.problem} where="prejoin" />
         )}
         {audio.problem && !isInsecureForMedia() && (
-          <p className="warning" role="alert">
-            Microphone: {problemText[audio.problem]}
-          </p>
+          <DeviceProblemNotice device="microphone" problem={audio.problem} where="prejoin" />
         )}
         <DeviceSelect
           label="Camera device"
