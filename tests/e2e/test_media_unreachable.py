@@ -16,17 +16,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from vr_testkit import netns
 from vr_testkit.log_lines import wait_for_line
-from vr_testkit.room_page import create_room, join, presented_frames, tile
+from vr_testkit.room_page import CHROMIUM_ARGS, create_room, join, presented_frames, tile
 from vr_testkit.tcp_forward import forwarded
 
 if TYPE_CHECKING:
     from conftest import Stack
 
 UNREACHABLE = re.compile(r"Can.t reach the media server . your network may block it")
-FAKE_MEDIA = [
-    *("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"),
-    *("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"),
-]
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +44,7 @@ def test_dropped_udp_says_the_media_server_is_unreachable_until_media_arrives(
             executable_path=str(ns.chromium_wrapper(tmp_path)),
             # Camera and microphone as over the https address (the secure-context test is
             # test_lan_http's): here only the media path is in question.
-            args=[*FAKE_MEDIA, f"--unsafely-treat-insecure-origin-as-secure={lan_url}"],
+            args=[*CHROMIUM_ARGS, f"--unsafely-treat-insecure-origin-as-secure={lan_url}"],
         )
         try:
             bob = colleague.new_page()
