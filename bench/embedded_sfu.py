@@ -113,6 +113,7 @@ async def run(
     seconds: float = MEASURE_SECONDS,
 ) -> SfuLoad:
     sfu = EmbeddedSfuProcess(test_hooks=False).start_and_wait()
+    sfu.create_room(ROOM)
     identities = [f"p{i}" for i in range(participants)]
     clients: list[SfuClient] = []
     admin_token = issue_admin_token(sfu.api_key, sfu.api_secret, timedelta(minutes=10))

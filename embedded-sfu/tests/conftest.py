@@ -22,8 +22,11 @@ def sfu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedSfuProcess
 
 
 @pytest.fixture
-def room_id() -> str:
-    return new_room_id()
+def room_id(sfu: EmbeddedSfuProcess) -> str:
+    """A room of this test's own, created on the SFU as the backend would."""
+    room = new_room_id()
+    sfu.create_room(room)
+    return room
 
 
 def room_token(
@@ -64,6 +67,8 @@ async def peers(sfu: EmbeddedSfuProcess, room_id: str) -> AsyncIterator[Peers]:
 
     async def join(identity: str, room: str | None = None) -> SfuClient:
         target = room or room_id
+        if target != room_id:
+            sfu.create_room(target)
         client = SfuClient(sfu.ws_url, target, room_token(sfu, target, identity))
         clients.append(client)
         await client.join()

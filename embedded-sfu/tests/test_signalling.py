@@ -7,22 +7,25 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from vr_common.tokens import issue_room_token
-from vr_testkit.embedded_sfu import EmbeddedSfuProcess
+from vr_testkit.embedded_sfu import EmbeddedSfuProcess, new_room_id
 from vr_testkit.media import MovingVideoTrack
 from vr_testkit.sfu_client import Peers, SfuClient, SfuError, eventually
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosedError
 
 
-async def _refused(sfu: EmbeddedSfuProcess, room: str, token: str) -> SfuError:
+async def _refused(
+    sfu: EmbeddedSfuProcess, room: str, token: str, close_code: int = 4001
+) -> SfuError:
     client = SfuClient(sfu.ws_url, room, token)
     try:
         with pytest.raises(SfuError) as refused:
             await client.join()
         await eventually(lambda: client.closed_code is not None, what="socket closed")
-        assert client.closed_code == 4001
+        assert client.closed_code == close_code
     finally:
         await client.close()
     return refused.value
@@ -57,6 +60,38 @@ async def test_a_token_signed_with_another_secret_is_refused(
     )
     error = await _refused(sfu, room_id, forged)
     assert error.code == "invalid_token"
+
+
+async def test_a_valid_token_of_a_room_the_backend_never_created_is_refused(
+    sfu: EmbeddedSfuProcess, token: Callable[..., str], admin: httpx.AsyncClient
+) -> None:
+    never_created = new_room_id()
+    error = await _refused(sfu, never_created, token(never_created, "eve"), close_code=4004)
+    assert error.code == "room_not_found"
+    listed = await admin.get(f"/admin/rooms/{never_created}/participants")
+    assert listed.status_code == 404  # and the join created nothing
+
+
+async def test_an_ended_rooms_token_is_refused_by_a_raw_join_on_rtc(
+    sfu: EmbeddedSfuProcess,
+    token: Callable[..., str],
+    room_id: str,
+    peers: Peers,
+    admin: httpx.AsyncClient,
+) -> None:
+    alice = await peers("alice")
+    guest_token = token(room_id, "guest")
+    deleted = await admin.delete(f"/admin/rooms/{room_id}")
+    assert deleted.status_code == 204
+    closed = await alice.wait_for(lambda m: m["type"] == "closed")
+    assert closed["reason"] == "room_deleted"
+    # The guest's token is still valid for an hour, yet the raw signalling join is refused.
+    async with connect(sfu.ws_url) as ws:
+        await ws.send(json.dumps({"type": "join", "room": room_id, "token": guest_token}))
+        reply = json.loads(await ws.recv())
+        assert (reply["type"], reply["code"], reply["fatal"]) == ("error", "room_not_found", True)
+        await ws.wait_closed()
+        assert ws.close_code == 4004
 
 
 async def test_the_first_message_must_be_a_join(sfu: EmbeddedSfuProcess) -> None:
@@ -132,6 +167,7 @@ async def test_a_client_that_never_answers_is_ended_and_the_room_goes_on(
     sfu = EmbeddedSfuProcess(log_dir=tmp_path, EMBEDDED_SFU_ANSWER_TIMEOUT_SECONDS="1.5")
     sfu.start_and_wait()
     try:
+        sfu.create_room("r")
         alice = SfuClient(sfu.ws_url, "r", _token(sfu, "alice"))
         await alice.join()
         await alice.publish({"camera": MovingVideoTrack()})

@@ -121,10 +121,8 @@ async def test_health_follows_the_process(tmp_path: Path) -> None:
         await provider.aclose()
 
 
-async def test_the_app_hands_out_the_embedded_sfu(
-    sfu: EmbeddedSfuProcess, sqlite_url: str, client_for: ClientFor
-) -> None:
-    settings = Settings.model_validate(
+def _embedded_settings(sfu: EmbeddedSfuProcess, sqlite_url: str) -> Settings:
+    return Settings.model_validate(
         {
             "database_url": sqlite_url,
             "sfu_provider": "embedded",
@@ -136,7 +134,12 @@ async def test_the_app_hands_out_the_embedded_sfu(
             "sfu_health_ttl_seconds": 0.2,
         }
     )
-    async with client_for(settings) as api:
+
+
+async def test_the_app_hands_out_the_embedded_sfu(
+    sfu: EmbeddedSfuProcess, sqlite_url: str, client_for: ClientFor
+) -> None:
+    async with client_for(_embedded_settings(sfu, sqlite_url)) as api:
         created = await api.post("/api/rooms", json={"participant_name": "John"})
         assert created.status_code == 201, created.text
         body = created.json()
@@ -152,3 +155,35 @@ async def test_the_app_hands_out_the_embedded_sfu(
             assert joined["participant"]["name"] == "John"
         finally:
             await client.close()
+
+
+async def test_ending_a_room_ends_everyones_media_and_its_tokens_at_the_sfu(
+    sfu: EmbeddedSfuProcess, sqlite_url: str, client_for: ClientFor
+) -> None:
+    async with client_for(_embedded_settings(sfu, sqlite_url)) as api:
+        host = (await api.post("/api/rooms", json={"participant_name": "Ada"})).json()
+        room = host["room_id"]
+        guest = (await api.post(f"/api/rooms/{room}/join", json={"participant_name": "Bob"})).json()
+        host_media = SfuClient(sfu.ws_url, room, host["token"])
+        guest_media = SfuClient(sfu.ws_url, room, guest["token"])
+        try:
+            await host_media.join()
+            await guest_media.join()
+            ended = await api.post(
+                f"/api/rooms/{room}/end", headers={"authorization": f"Bearer {host['token']}"}
+            )
+            assert ended.status_code == 204, ended.text
+            for media in (host_media, guest_media):
+                closed = await media.wait_for(lambda m: m["type"] == "closed", within=2.0)
+                assert closed["reason"] == "room_deleted"
+            # The guest's token has most of its hour left; the SFU itself refuses it now.
+            again = SfuClient(sfu.ws_url, room, guest["token"])
+            try:
+                with pytest.raises(SfuError) as refused:
+                    await again.join()
+                assert refused.value.code == "room_not_found"
+            finally:
+                await again.close()
+        finally:
+            await host_media.close()
+            await guest_media.close()

@@ -81,7 +81,7 @@ async def create_room(request: Request) -> Response:
     except ValidationError as exc:
         return _error(422, "invalid_request", str(exc.errors()[0]["msg"]))
     options = RoomOptions(body.max_participants, body.empty_timeout_seconds)
-    _rooms(request).get_or_create(request.path_params["room_id"], options)
+    _rooms(request).create(request.path_params["room_id"], options)
     return Response(status_code=204)
 
 

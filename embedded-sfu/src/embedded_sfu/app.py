@@ -11,7 +11,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
 
 from embedded_sfu import admin, aiortc_hooks
-from embedded_sfu.room import RoomOptions, Rooms
+from embedded_sfu.room import Rooms
 from embedded_sfu.settings import EmbeddedSfuSettings
 from embedded_sfu.signalling import Connection, SignallingConfig
 
@@ -21,7 +21,7 @@ SWEEP_INTERVAL = 10.0
 def create_app(settings: EmbeddedSfuSettings) -> Starlette:
     # Refuse to start at all on an aiortc whose internals moved, rather than fail mid-call.
     aiortc_hooks.self_test()
-    rooms = Rooms(RoomOptions(settings.max_participants, settings.empty_timeout_seconds))
+    rooms = Rooms()
     signalling = SignallingConfig(
         api_key=settings.api_key,
         api_secret=settings.api_secret,

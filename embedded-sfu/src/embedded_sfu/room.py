@@ -114,20 +114,24 @@ class Room:
 
 
 class Rooms:
-    """Every room on this SFU. Rooms appear when created by the backend or on first join."""
+    """Every room on this SFU: only those the backend created through the admin API, so a
+    valid token never brings back a room its host ended (the backend owns rooms' lives)."""
 
-    def __init__(self, default_options: RoomOptions) -> None:
-        self.default_options = default_options
+    def __init__(self) -> None:
         self.rooms: dict[str, Room] = {}
 
-    def get_or_create(self, room_id: str, options: RoomOptions | None = None) -> Room:
+    def create(self, room_id: str, options: RoomOptions) -> Room:
+        """Create the room, or give an existing one these options (creating is idempotent)."""
         room = self.rooms.get(room_id)
         if room is None:
-            room = Room(room_id, options or self.default_options)
+            room = Room(room_id, options)
             self.rooms[room_id] = room
-        elif options is not None:
+        else:
             room.options = options
         return room
+
+    def get(self, room_id: str) -> Room | None:
+        return self.rooms.get(room_id)
 
     async def delete(self, room_id: str) -> bool:
         room = self.rooms.pop(room_id, None)

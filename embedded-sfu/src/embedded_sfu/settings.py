@@ -54,8 +54,6 @@ class EmbeddedSfuSettings(BaseSettings):
     turn_urls: str = ""
     turn_secret: str = ""
     turn_ttl_seconds: int = Field(default=6 * 3600, ge=60)
-    max_participants: int = Field(default=16, ge=2, le=100)
-    empty_timeout_seconds: int = Field(default=300, ge=10)
     # How long a client may take to answer the server's offer before its session is ended.
     answer_timeout_seconds: float = Field(default=15.0, gt=0)
     # Enables the downlink- and uplink-loss admin endpoints used by tests; refused in production.

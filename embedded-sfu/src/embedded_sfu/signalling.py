@@ -18,6 +18,7 @@ from embedded_sfu.protocol import (
     CLOSE_PROTOCOL_ERROR,
     CLOSE_REMOVED,
     CLOSE_ROOM_FULL,
+    CLOSE_ROOM_NOT_FOUND,
     CLOSE_UNAUTHORIZED,
     Answer,
     Join,
@@ -41,6 +42,7 @@ _CLOSE_CODES = {
     "token_expired": CLOSE_UNAUTHORIZED,
     "wrong_room": CLOSE_UNAUTHORIZED,
     "room_full": CLOSE_ROOM_FULL,
+    "room_not_found": CLOSE_ROOM_NOT_FOUND,
 }
 
 
@@ -161,7 +163,11 @@ class Connection:
             code = _token_error_code(exc)
             self.send(error(code, str(exc), fatal=True))
             raise _Closing from exc
-        room = self._rooms.get_or_create(message.room)
+        room = self._rooms.get(message.room)
+        if room is None:
+            # Never created by the backend, ended by its host, or forgotten once empty.
+            self.send(error("room_not_found", f"no room {message.room!r} here", fatal=True))
+            raise _Closing
         existing = room.peers.get(claims.participant_id)
         if existing is None and len(room.peers) >= room.options.max_participants:
             full = f"the room has {len(room.peers)} participants"

@@ -5,7 +5,11 @@ from __future__ import annotations
 import secrets
 import sys
 from collections.abc import Iterator, Mapping
+from datetime import timedelta
 from pathlib import Path
+
+import httpx
+from vr_common.admin_tokens import issue_admin_token
 
 from vr_testkit.processes import ManagedProcess, free_port
 
@@ -56,6 +60,25 @@ class EmbeddedSfuProcess(ManagedProcess):
     def pid(self) -> int:
         assert self.proc is not None
         return self.proc.pid
+
+    def admin_headers(self) -> dict[str, str]:
+        token = issue_admin_token(self.api_key, self.api_secret, timedelta(minutes=10))
+        return {"authorization": f"Bearer {token}"}
+
+    def create_room(
+        self, room_id: str, *, max_participants: int = 16, empty_timeout_seconds: int = 300
+    ) -> None:
+        """What the backend does before anyone may join: the SFU serves no other room."""
+        response = httpx.put(
+            f"{self.http_url}/admin/rooms/{room_id}",
+            json={
+                "max_participants": max_participants,
+                "empty_timeout_seconds": empty_timeout_seconds,
+            },
+            headers=self.admin_headers(),
+            timeout=5,
+        )
+        response.raise_for_status()
 
     def start_and_wait(self, timeout: float = 30.0) -> EmbeddedSfuProcess:
         self.start()
