@@ -86,6 +86,7 @@ if [ "$SFU_PROVIDER" = livekit ]; then
 else
   say "starting the embedded SFU (development key devkey, secret secret)"
   start sfu env EMBEDDED_SFU_PORT="$EMBEDDED_SFU_PORT" \
+    EMBEDDED_SFU_ROOM_REGISTRY_FILE="$PWD/data/embedded-sfu-rooms.json" \
     uv run --locked python -m embedded_sfu
 fi
 wait_http sfu "$SFU_HEALTH_URL"

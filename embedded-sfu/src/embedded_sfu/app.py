@@ -12,6 +12,7 @@ from starlette.websockets import WebSocket
 
 from embedded_sfu import admin, aiortc_hooks
 from embedded_sfu.room import Rooms
+from embedded_sfu.room_registry import RoomRegistry
 from embedded_sfu.settings import EmbeddedSfuSettings
 from embedded_sfu.signalling import Connection, SignallingConfig
 
@@ -21,7 +22,10 @@ SWEEP_INTERVAL = 10.0
 def create_app(settings: EmbeddedSfuSettings) -> Starlette:
     # Refuse to start at all on an aiortc whose internals moved, rather than fail mid-call.
     aiortc_hooks.self_test()
-    rooms = Rooms()
+    registry = RoomRegistry(settings.room_registry_file)
+    rooms = Rooms(on_change=registry.save)
+    for room_id, options in registry.load().items():
+        rooms.create(room_id, options)
     signalling = SignallingConfig(
         api_key=settings.api_key,
         api_secret=settings.api_secret,

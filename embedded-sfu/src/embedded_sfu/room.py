@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from embedded_sfu.peer import Peer
@@ -117,8 +118,10 @@ class Rooms:
     """Every room on this SFU: only those the backend created through the admin API, so a
     valid token never brings back a room its host ended (the backend owns rooms' lives)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_change: Callable[[dict[str, RoomOptions]], None] | None = None) -> None:
         self.rooms: dict[str, Room] = {}
+        # Told every room and its options after each change (the registry file keeps them).
+        self._on_change = on_change
 
     def create(self, room_id: str, options: RoomOptions) -> Room:
         """Create the room, or give an existing one these options (creating is idempotent)."""
@@ -126,9 +129,16 @@ class Rooms:
         if room is None:
             room = Room(room_id, options)
             self.rooms[room_id] = room
+        elif room.options == options:
+            return room
         else:
             room.options = options
+        self._changed()
         return room
+
+    def _changed(self) -> None:
+        if self._on_change is not None:
+            self._on_change({room_id: room.options for room_id, room in self.rooms.items()})
 
     def get(self, room_id: str) -> Room | None:
         return self.rooms.get(room_id)
@@ -137,6 +147,7 @@ class Rooms:
         room = self.rooms.pop(room_id, None)
         if room is None:
             return False
+        self._changed()
         room.broadcast({"type": "closed", "reason": "room_deleted", "message": "room deleted"})
         await room.close()
         return True
@@ -144,13 +155,17 @@ class Rooms:
     async def sweep(self) -> None:
         """Forget rooms that stayed empty longer than their timeout (as LiveKit does)."""
         now = time.monotonic()
-        for room_id, room in list(self.rooms.items()):
-            if (
-                room.empty_since is not None
-                and now - room.empty_since > room.options.empty_timeout_seconds
-            ):
-                del self.rooms[room_id]
-                await room.close()
+        stale = [
+            room
+            for room in self.rooms.values()
+            if room.empty_since is not None
+            and now - room.empty_since > room.options.empty_timeout_seconds
+        ]
+        for room in stale:
+            del self.rooms[room.id]
+            await room.close()
+        if stale:
+            self._changed()
 
     async def close(self) -> None:
         for room_id in list(self.rooms):

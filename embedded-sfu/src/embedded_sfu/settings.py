@@ -6,6 +6,7 @@ The API key and secret are read under the same names as the backend's (`LIVEKIT_
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from aiortc import RTCIceServer
@@ -54,6 +55,9 @@ class EmbeddedSfuSettings(BaseSettings):
     turn_urls: str = ""
     turn_secret: str = ""
     turn_ttl_seconds: int = Field(default=6 * 3600, ge=60)
+    # Where the rooms the backend created are kept, so a restarted SFU still serves them (its
+    # browsers rejoin); unset, a restart forgets every room and ends every call.
+    room_registry_file: Path | None = None
     # How long a client may take to answer the server's offer before its session is ended.
     answer_timeout_seconds: float = Field(default=15.0, gt=0)
     # Enables the downlink- and uplink-loss admin endpoints used by tests; refused in production.

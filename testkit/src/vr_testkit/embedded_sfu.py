@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -29,7 +30,10 @@ class EmbeddedSfuProcess(ManagedProcess):
         self.port = port or free_port()
         self.api_key = api_key
         self.api_secret = api_secret or secrets.token_urlsafe(36)
+        # Kept across restarts of this process, as `make up` keeps it in data/.
+        self.room_registry_file = Path(tempfile.mkdtemp(prefix="vr-sfu-")) / "rooms.json"
         environment = {
+            "EMBEDDED_SFU_ROOM_REGISTRY_FILE": str(self.room_registry_file),
             "EMBEDDED_SFU_HOST": "127.0.0.1",
             "EMBEDDED_SFU_PORT": str(self.port),
             "EMBEDDED_SFU_API_KEY": self.api_key,
