@@ -92,6 +92,7 @@ async def test_media_sockets_stay_in_the_range_and_the_advertised_address_is_off
 ) -> None:
     ports: PortRange = ranged_sfu.ports  # type: ignore[attr-defined]
     room = new_room_id()
+    ranged_sfu.create_room(room)
     clients = [
         SfuClient(ranged_sfu.ws_url, room, room_token(ranged_sfu, room, name))
         for name in ("alice", "bob", "carol")
@@ -127,6 +128,7 @@ async def test_joined_hands_out_turn_credentials_coturn_accepts(
     ranged_sfu: EmbeddedSfuProcess, coturn_server: Coturn
 ) -> None:
     room = new_room_id()
+    ranged_sfu.create_room(room)
     client = SfuClient(ranged_sfu.ws_url, room, room_token(ranged_sfu, room, "alice"))
     try:
         joined = await client.join()
