@@ -31,7 +31,8 @@ class EmbeddedSfuProcess(ManagedProcess):
         self.api_key = api_key
         self.api_secret = api_secret or secrets.token_urlsafe(36)
         # Kept across restarts of this process, as `make up` keeps it in data/.
-        self.room_registry_file = Path(tempfile.mkdtemp(prefix="vr-sfu-")) / "rooms.json"
+        state_dir = log_dir or Path(tempfile.mkdtemp(prefix="vr-sfu-"))
+        self.room_registry_file = state_dir / f"embedded-sfu-rooms-{self.port}.json"
         environment = {
             "EMBEDDED_SFU_ROOM_REGISTRY_FILE": str(self.room_registry_file),
             "EMBEDDED_SFU_HOST": "127.0.0.1",
