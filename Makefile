@@ -5,12 +5,12 @@ export UV_PYTHON_DOWNLOADS := never
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 PYTEST := uv run --locked pytest
 
-.PHONY: up test setup lint test-lint test-py313 test-backend test-debug test-frontend test-node test-e2e test-bench test-deploy bench
+.PHONY: up test setup lint test-lint test-py313 test-backend test-debug test-frontend test-node test-node22 test-e2e test-bench test-deploy bench
 
 up: setup
 	./scripts/up.sh
 
-test: setup lint test-lint test-backend test-debug test-py313 test-frontend test-node test-e2e test-bench test-deploy
+test: setup lint test-lint test-backend test-debug test-py313 test-frontend test-node test-node22 test-e2e test-bench test-deploy
 
 setup:
 	./scripts/setup.sh
@@ -48,6 +48,14 @@ test-frontend:
 
 test-node:
 	cd tests/node && npm test --silent
+
+# The frontend's build and unit tests and the Node tests again on Node 22 (package.json's
+# engines: Node 20 and 22), with the Node 22 that scripts/node22.sh finds or installs.
+test-node22:
+	node22="$$(./scripts/node22.sh)" && export PATH="$$(dirname "$$node22"):$$PATH" && \
+	  out="$$(mktemp -d)" && trap 'rm -rf "$$out"' EXIT && node --version && \
+	  (cd frontend && npm run --silent build -- --outDir "$$out" --emptyOutDir >/dev/null && npm test --silent) && \
+	  (cd tests/node && npm test --silent)
 
 test-e2e:
 	$(PYTEST) tests/e2e
