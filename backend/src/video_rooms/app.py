@@ -9,7 +9,7 @@ from datetime import timedelta
 import httpx
 from fastapi import FastAPI
 
-from video_rooms.api import health, rooms, webhooks
+from video_rooms.api import client_config, health, rooms, webhooks
 from video_rooms.api.errors import install_error_handlers
 from video_rooms.db.engine import create_engine
 from video_rooms.middleware import (
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(rooms.router)
     app.include_router(health.router)
+    app.include_router(client_config.router)
     app.include_router(webhooks.router)
     app.router.routes.append(realtime_socket.route)
     app.add_middleware(JsonOnlyMiddleware)

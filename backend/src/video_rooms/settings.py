@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from vr_common.production_secrets import (
     DEV_SFU_API_KEY,
@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     embedded_sfu_url: str = "http://127.0.0.1:7890"
     embedded_sfu_public_url: str = Field(default="/rtc", pattern=PUBLIC_URL_PATTERN)
 
+    # The app's https address for people on other machines (`make up` sets it to
+    # https://<LAN address>:8443): the page a colleague opened over plain http links to it,
+    # since only a secure page gets camera and microphone. Unset or empty: the page cannot link.
+    public_https_url: str | None = Field(default=None, pattern=r"^https://[^\s/]+$")
+
     secret_key_base: str = DEV_SECRET_KEY_BASE
     admin_token: str = DEV_ADMIN_TOKEN
 
@@ -78,6 +83,12 @@ class Settings(BaseSettings):
     # browser's unless the backend presents it.
     debug_token: str | None = None
     log_level: str = "INFO"
+
+    @field_validator("public_https_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # env.example writes an unset value as NAME= (an empty string).
+        return None if value == "" else value
 
     @cached_property
     def is_production(self) -> bool:

@@ -124,3 +124,12 @@ export function leaveRoom(roomId: string, token: string): Promise<void> {
     keepalive: true,
   });
 }
+
+export interface ClientConfig {
+  /** The app's https origin for other machines (PUBLIC_HTTPS_URL), or null. */
+  https_url: string | null;
+}
+
+export function getClientConfig(): Promise<ClientConfig> {
+  return request('/api/config');
+}

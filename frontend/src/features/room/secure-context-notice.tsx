@@ -1,26 +1,50 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { getClientConfig } from '../../services/api-client.ts';
 import { logger } from '../../services/debug-logger.ts';
-import { isInsecureForMedia } from './secure-context.ts';
+import { httpsLink, isInsecureForMedia } from './secure-context.ts';
 
 // Camera and microphone need a secure page (https, or http on localhost). A colleague
 // opening http://<host address>:8080 from another machine gets neither, and every device
 // just looks "unsupported"; this says why once, with what to do, and logs it for /logs.
+// When the server knows its https address (`make up` does), the notice links to this very
+// page there.
 
 export function SecureContextNotice({ insecure = isInsecureForMedia() }: { insecure?: boolean }) {
+  const [link, setLink] = useState<string | null>(null);
   useEffect(() => {
-    if (insecure) {
-      logger.warn('camera and microphone unavailable: page is not a secure context', {
-        problem: 'insecure_context',
-        origin: window.location.origin,
+    if (!insecure) return;
+    logger.warn('camera and microphone unavailable: page is not a secure context', {
+      problem: 'insecure_context',
+      origin: window.location.origin,
+    });
+    let current = true;
+    getClientConfig()
+      .then((config) => {
+        if (current) setLink(httpsLink(config.https_url, window.location));
+      })
+      .catch(() => {
+        // No link then: the notice still says what to do.
       });
-    }
+    return () => {
+      current = false;
+    };
   }, [insecure]);
   if (!insecure) return null;
   return (
     <p className="warning" role="alert" data-problem="insecure_context">
       This page was opened over plain http from another address than localhost, so the browser
-      keeps the camera and microphone off. Open this server&rsquo;s https address instead (whoever
-      runs it can tell you), or join without them to listen and chat.
+      keeps the camera and microphone off.{' '}
+      {link === null ? (
+        <>
+          Open this server&rsquo;s https address instead (whoever runs it can tell you), or join
+          without them to listen and chat.
+        </>
+      ) : (
+        <>
+          Open it over https instead: <a href={link}>{link}</a> (the browser may warn about the
+          certificate the first time), or join without them to listen and chat.
+        </>
+      )}
     </p>
   );
 }
