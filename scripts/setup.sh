@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS=never
 export DEBIAN_FRONTEND=noninteractive
 TOOLS="$PWD/.tools/bin"
 LIVEKIT_VERSION=v1.13.5
-APT_PACKAGES=(chromium nginx redis-server postgresql wrk coturn iptables iproute2)
+APT_PACKAGES=(chromium nginx redis-server postgresql wrk coturn iptables iproute2 openssl libnss3-tools)
 
 say() { printf '==> %s\n' "$*"; }
 

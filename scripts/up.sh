@@ -1,30 +1,56 @@
 #!/usr/bin/env bash
 # `make up`: build the frontend, then run the SFU (the embedded Python SFU, or LiveKit in dev
 # mode), the debug service, the backend and nginx in the foreground, all at one origin (nginx
-# proxies the SFU's signalling at /rtc). Ctrl-C stops everything.
+# proxies the SFU's signalling at /rtc). nginx serves http on HTTP_PORT and https on HTTPS_PORT
+# with a certificate from a local CA kept in $DATA_DIR/tls (scripts/local-tls.sh), so people on
+# other machines of the network get a secure page, hence camera and microphone. Ctrl-C stops
+# everything.
 #
 # Environment (all optional):
-#   HTTP_PORT     port nginx listens on (default 8080)
-#   PUBLIC_HOST   host name printed for browsers (default localhost)
+#   HTTP_PORT     port nginx serves http on (default 8080)
+#   HTTPS_PORT    port nginx serves https on (default 8443)
+#   PUBLIC_HOST   host name printed for this machine's browser (default localhost)
+#   LAN_HOST      this machine's address (or name) for the others on the network, printed and
+#                 put in the certificate (default: the address of the default route's interface)
 #   SFU_PROVIDER  embedded (default: nothing else to install) or livekit (.tools/bin/livekit-server)
-# Not PORT/HOST: the backend reads those itself, and must stay on 4000.
+#   DATA_DIR      where the databases and the certificates are kept (default data)
+# For running several at once (the tests do): BACKEND_PORT, DEBUG_PORT, DEBUG_SYSLOG_PORT,
+# EMBEDDED_SFU_PORT, LIVEKIT_PORT, LIVEKIT_UDP_PORT, LIVEKIT_TCP_PORT (7882/7881: LiveKit's
+# media), and FRONTEND_DIST, an already built frontend to serve instead of building one.
+# Not PORT/HOST: the backend reads those itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 
 HTTP_PORT="${HTTP_PORT:-8080}"
+HTTPS_PORT="${HTTPS_PORT:-8443}"
 PUBLIC_HOST="${PUBLIC_HOST:-localhost}"
-BACKEND_PORT=4000
-DEBUG_PORT=5000
-DEBUG_SYSLOG_PORT=5514
-LIVEKIT_PORT=7880
-EMBEDDED_SFU_PORT=7890
+DATA_DIR="$(mkdir -p "${DATA_DIR:-data}" && cd "${DATA_DIR:-data}" && pwd)"
+BACKEND_PORT="${BACKEND_PORT:-4000}"
+DEBUG_PORT="${DEBUG_PORT:-5000}"
+DEBUG_SYSLOG_PORT="${DEBUG_SYSLOG_PORT:-5514}"
+LIVEKIT_PORT="${LIVEKIT_PORT:-7880}"
+LIVEKIT_TCP_PORT="${LIVEKIT_TCP_PORT:-7881}"
+LIVEKIT_UDP_PORT="${LIVEKIT_UDP_PORT:-7882}"
+EMBEDDED_SFU_PORT="${EMBEDDED_SFU_PORT:-7890}"
 LIVEKIT_BIN="$ROOT/.tools/bin/livekit-server"
 SFU_PROVIDER="${SFU_PROVIDER:-embedded}"
 case "$SFU_PROVIDER" in
   embedded) SFU_PORT="$EMBEDDED_SFU_PORT"; SFU_HEALTH_URL="http://127.0.0.1:$SFU_PORT/health" ;;
   livekit)  SFU_PORT="$LIVEKIT_PORT"; SFU_HEALTH_URL="http://127.0.0.1:$SFU_PORT/" ;;
   *) printf 'up: SFU_PROVIDER must be embedded or livekit, not %s\n' "$SFU_PROVIDER" >&2; exit 2 ;;
+esac
+
+# The address other machines reach this one at: the source address of the default route
+# (the LAN interface's, on a typical machine). Empty without a network; then no LAN URL.
+lan_address() {
+  ip -4 route get 1.1.1.1 2>/dev/null | sed -n 's/.* src \([0-9.]*\).*/\1/p' | head -n 1
+}
+LAN_HOST="${LAN_HOST-$(lan_address || true)}"
+case "$LAN_HOST" in
+  "") HTTPS_URL="" ;;
+  *:*) HTTPS_URL="https://[$LAN_HOST]:$HTTPS_PORT" ;;
+  *) HTTPS_URL="https://$LAN_HOST:$HTTPS_PORT" ;;
 esac
 
 say() { printf '==> %s\n' "$*"; }
@@ -35,14 +61,23 @@ NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 if [ "$SFU_PROVIDER" = livekit ] && [ ! -x "$LIVEKIT_BIN" ]; then
   die "livekit-server not found in .tools/bin: run ./scripts/setup.sh (or use SFU_PROVIDER=embedded)"
 fi
-for port in "$HTTP_PORT" "$BACKEND_PORT" "$DEBUG_PORT" "$SFU_PORT"; do
+for port in "$HTTP_PORT" "$HTTPS_PORT" "$BACKEND_PORT" "$DEBUG_PORT" "$SFU_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     die "port $port is already in use (another \`make up\`?)"
   fi
 done
 
-say "building the frontend"
-(cd frontend && npm run --silent build >/dev/null)
+if [ -n "${FRONTEND_DIST:-}" ]; then
+  STATIC_ROOT="$FRONTEND_DIST"
+else
+  say "building the frontend"
+  (cd frontend && npm run --silent build >/dev/null)
+  STATIC_ROOT="$ROOT/frontend/dist"
+fi
+
+# Made once (the CA) and kept; the server certificate again only when LAN_HOST changed.
+TLS_DIR="$DATA_DIR/tls"
+./scripts/local-tls.sh "$TLS_DIR" $LAN_HOST
 
 RUN_DIR="$(mktemp -d -t video-rooms-up.XXXXXX)"
 PIDS=()
@@ -82,11 +117,15 @@ wait_http() {
 
 if [ "$SFU_PROVIDER" = livekit ]; then
   say "starting livekit-server (dev mode: key devkey, secret secret)"
-  start sfu "$LIVEKIT_BIN" --dev --bind 127.0.0.1
+  # Signalling on loopback only (nginx proxies /rtc); media on every interface: in dev mode
+  # LiveKit offers a host candidate on each non-loopback address, the LAN one included.
+  start sfu "$LIVEKIT_BIN" --dev --bind 127.0.0.1 --config-body \
+    "{port: $LIVEKIT_PORT, rtc: {tcp_port: $LIVEKIT_TCP_PORT, udp_port: $LIVEKIT_UDP_PORT}}"
 else
   say "starting the embedded SFU (development key devkey, secret secret)"
+  # aioice offers a host candidate on every non-loopback address, the LAN one included.
   start sfu env EMBEDDED_SFU_PORT="$EMBEDDED_SFU_PORT" \
-    EMBEDDED_SFU_ROOM_REGISTRY_FILE="$PWD/data/embedded-sfu-rooms.json" \
+    EMBEDDED_SFU_ROOM_REGISTRY_FILE="$DATA_DIR/embedded-sfu-rooms.json" \
     uv run --locked python -m embedded_sfu
 fi
 wait_http sfu "$SFU_HEALTH_URL"
@@ -98,6 +137,7 @@ start debug env \
   BACKEND_URL="http://127.0.0.1:$BACKEND_PORT" \
   SFU_HEALTH_URL="$SFU_HEALTH_URL" \
   FRONTEND_URL="http://127.0.0.1:$HTTP_PORT" \
+  DEBUG_DB_PATH="$DATA_DIR/debug.db" \
   uv run --locked debug-service
 wait_http debug "http://127.0.0.1:$DEBUG_PORT/api/health"
 
@@ -108,24 +148,37 @@ start backend env \
   LIVEKIT_URL="http://127.0.0.1:$LIVEKIT_PORT" \
   EMBEDDED_SFU_URL="http://127.0.0.1:$EMBEDDED_SFU_PORT" \
   DEBUG_SERVICE_URL="http://127.0.0.1:$DEBUG_PORT" \
+  DATABASE_URL="sqlite+aiosqlite:///$DATA_DIR/video_rooms.db" \
+  ${HTTPS_URL:+PUBLIC_HTTPS_URL="$HTTPS_URL"} \
   uv run --locked video-rooms
 wait_http backend "http://127.0.0.1:$BACKEND_PORT/api/health"
 
 say "starting nginx"
-mkdir -p "$RUN_DIR/nginx"
-LISTEN_PORT="$HTTP_PORT" STATIC_ROOT="$ROOT/frontend/dist" \
+mkdir -p "$RUN_DIR/nginx/https"
+HTTPS_LISTEN="$HTTPS_PORT" TLS_CERT_FILE="$TLS_DIR/server.crt" TLS_KEY_FILE="$TLS_DIR/server.key" \
+  sh config/render.sh config/nginx-https.conf >"$RUN_DIR/nginx/https/listen.conf"
+LISTEN_PORT="$HTTP_PORT" STATIC_ROOT="$STATIC_ROOT" \
   BACKEND_SERVERS="server 127.0.0.1:$BACKEND_PORT;" DEBUG_UPSTREAM="127.0.0.1:$DEBUG_PORT" \
   DEBUG_SYSLOG="127.0.0.1:$DEBUG_SYSLOG_PORT" SFU_UPSTREAM="127.0.0.1:$SFU_PORT" CSP_CONNECT_SRC="" \
   sh config/render.sh config/nginx.conf >"$RUN_DIR/nginx/nginx.conf"
 start nginx "$NGINX" -p "$RUN_DIR/nginx" -c "$RUN_DIR/nginx/nginx.conf" -e stderr -g 'daemon off;'
 wait_http nginx "http://127.0.0.1:$HTTP_PORT/"
 
+if [ -n "$LAN_HOST" ]; then
+  LAN_LINE="  From other machines:     $HTTPS_URL"
+else
+  LAN_LINE="  From other machines:     none (no network address found; set LAN_HOST)"
+fi
 cat <<MSG
 
   Video Rooms is running:  http://$PUBLIC_HOST:$HTTP_PORT   (SFU: $SFU_PROVIDER)
+$LAN_LINE
   Logs and service status: http://$PUBLIC_HOST:$HTTP_PORT/logs
 
-  (Camera and microphone need https or localhost; open it on this machine.)
+  The https address uses a certificate from this machine's own authority, which browsers do
+  not know: the first visit shows a warning ("Your connection is not private"). It means the
+  browser cannot tell who signed the certificate, not that anyone listens in. Accept it
+  ("Advanced", "Proceed"), or trust $TLS_DIR/ca.crt on that device once (README).
   Service logs: $RUN_DIR/*.log    Ctrl-C stops everything.
 
 MSG

@@ -12,17 +12,19 @@ from typing import Any
 
 import pytest
 import yaml
+from vr_testkit.certs import self_signed
 from vr_testkit.livekit import LiveKitServer
 from vr_testkit.processes import REPO_ROOT, render_config
 
 NGINX_TEMPLATE = REPO_ROOT / "config" / "nginx.conf"
+HTTPS_TEMPLATE = REPO_ROOT / "config" / "nginx-https.conf"
 LIVEKIT_TEMPLATE = REPO_ROOT / "config" / "livekit.yaml"
 
 
 def nginx_test(conf_text: str, workdir: Path) -> subprocess.CompletedProcess[str]:
     """`nginx -t` on a rendered config, with the prefix layout scripts/up.sh and the image use."""
     prefix = workdir / "nginx"
-    prefix.mkdir()
+    prefix.mkdir(exist_ok=True)
     conf = prefix / "nginx.conf"
     conf.write_text(conf_text)
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -109,6 +111,42 @@ def test_nginx_test_fails_on_a_broken_config(tmp_path: Path) -> None:
     result = nginx_test(render_config(NGINX_TEMPLATE, values), tmp_path)
     assert result.returncode != 0
     assert "host not found in upstream" in result.stderr
+
+
+def test_nginx_conf_with_make_up_https_listener(tmp_path: Path) -> None:
+    # scripts/up.sh renders config/nginx-https.conf into https/ in nginx's prefix, where the
+    # server block includes it (the container has none there: plain http, the test above).
+    cert = self_signed(tmp_path / "tls", "localhost", ip="192.168.1.20")
+    listener = render_config(
+        HTTPS_TEMPLATE,
+        {
+            "HTTPS_LISTEN": "8443",
+            "TLS_CERT_FILE": str(cert.cert_file),
+            "TLS_KEY_FILE": str(cert.key_file),
+        },
+    )
+    assert "listen 8443 ssl;" in listener
+    (tmp_path / "nginx" / "https").mkdir(parents=True)
+    (tmp_path / "nginx" / "https" / "listen.conf").write_text(listener)
+    result = nginx_test(render_config(NGINX_TEMPLATE, LOOPBACK_VALUES), tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_broken_https_listener_fails_nginx(tmp_path: Path) -> None:
+    # The check above can fail: the listener is really read (here its certificate is missing).
+    listener = render_config(
+        HTTPS_TEMPLATE,
+        {
+            "HTTPS_LISTEN": "8443",
+            "TLS_CERT_FILE": str(tmp_path / "missing.crt"),
+            "TLS_KEY_FILE": str(tmp_path / "missing.key"),
+        },
+    )
+    (tmp_path / "nginx" / "https").mkdir(parents=True)
+    (tmp_path / "nginx" / "https" / "listen.conf").write_text(listener)
+    result = nginx_test(render_config(NGINX_TEMPLATE, LOOPBACK_VALUES), tmp_path)
+    assert result.returncode != 0
+    assert "missing.crt" in result.stderr
 
 
 def livekit_nodes(project: Any) -> dict[str, Any]:
