@@ -126,6 +126,7 @@ else
   # aioice offers a host candidate on every non-loopback address, the LAN one included.
   start sfu env EMBEDDED_SFU_PORT="$EMBEDDED_SFU_PORT" \
     EMBEDDED_SFU_ROOM_REGISTRY_FILE="$DATA_DIR/embedded-sfu-rooms.json" \
+    EMBEDDED_SFU_WEBHOOK_URL="http://127.0.0.1:$BACKEND_PORT/api/webhooks/livekit" \
     uv run --locked python -m embedded_sfu
 fi
 wait_http sfu "$SFU_HEALTH_URL"

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
+from vr_common.webhooks import WebhookSender
 
 from embedded_sfu import admin, aiortc_hooks
 from embedded_sfu.room import Rooms
@@ -23,7 +24,12 @@ def create_app(settings: EmbeddedSfuSettings) -> Starlette:
     # Refuse to start at all on an aiortc whose internals moved, rather than fail mid-call.
     aiortc_hooks.self_test()
     registry = RoomRegistry(settings.room_registry_file)
-    rooms = Rooms(on_change=registry.save)
+    events = (
+        WebhookSender(settings.webhook_url, settings.api_key, settings.api_secret)
+        if settings.webhook_url
+        else None
+    )
+    rooms = Rooms(on_change=registry.save, events=events)
     for room_id, options in registry.load().items():
         rooms.create(room_id, options)
     signalling = SignallingConfig(
@@ -53,6 +59,8 @@ def create_app(settings: EmbeddedSfuSettings) -> Starlette:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             await rooms.close()
+            if events is not None:
+                await events.aclose()
 
     app = Starlette(routes=[WebSocketRoute("/rtc", rtc), *admin.routes], lifespan=lifespan)
     app.state.rooms = rooms

@@ -8,6 +8,9 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
+
+from vr_common.webhooks import Event
 
 from embedded_sfu.peer import Peer
 from embedded_sfu.protocol import Json
@@ -27,10 +30,21 @@ class RoomOptions:
     empty_timeout_seconds: int
 
 
+class ParticipantEvents(Protocol):
+    """Where joins and departures are reported (the backend, through signed webhooks)."""
+
+    def send(
+        self, event: Event, room_id: str, participant_id: str | None = None, name: str = ""
+    ) -> None: ...
+
+
 class Room:
-    def __init__(self, room_id: str, options: RoomOptions) -> None:
+    def __init__(
+        self, room_id: str, options: RoomOptions, events: ParticipantEvents | None = None
+    ) -> None:
         self.id = room_id
         self.options = options
+        self._events = events
         self.created_at = time.time()
         self.peers: dict[str, Peer] = {}
         self.empty_since: float | None = time.monotonic()
@@ -56,12 +70,14 @@ class Room:
         if self._speaker_task is None:
             self._speaker_task = asyncio.create_task(self._watch_speakers())
         self.broadcast({"type": "participant_joined", "participant": peer.describe()}, skip=peer)
+        self._report("participant_joined", peer)
         await peer.sync_subscriptions(self.publications_except(peer))
 
     async def remove(self, peer: Peer) -> None:
         if self.peers.get(peer.identity) is not peer:
             return
         del self.peers[peer.identity]
+        self._report("participant_left", peer)
         await peer.close()
         self.broadcast({"type": "participant_left", "participant": peer.identity})
         await self.resubscribe_all()
@@ -82,8 +98,13 @@ class Room:
     async def close(self) -> None:
         await self._stop_speakers()
         for peer in list(self.peers.values()):
+            self._report("participant_left", peer)
             await peer.close()
         self.peers.clear()
+
+    def _report(self, event: Event, peer: Peer) -> None:
+        if self._events is not None:
+            self._events.send(event, self.id, peer.identity, peer.name)
 
     async def _stop_speakers(self) -> None:
         task, self._speaker_task = self._speaker_task, None
@@ -118,8 +139,13 @@ class Rooms:
     """Every room on this SFU: only those the backend created through the admin API, so a
     valid token never brings back a room its host ended (the backend owns rooms' lives)."""
 
-    def __init__(self, on_change: Callable[[dict[str, RoomOptions]], None] | None = None) -> None:
+    def __init__(
+        self,
+        on_change: Callable[[dict[str, RoomOptions]], None] | None = None,
+        events: ParticipantEvents | None = None,
+    ) -> None:
         self.rooms: dict[str, Room] = {}
+        self._events = events
         # Told every room and its options after each change (the registry file keeps them).
         self._on_change = on_change
 
@@ -127,7 +153,7 @@ class Rooms:
         """Create the room, or give an existing one these options (creating is idempotent)."""
         room = self.rooms.get(room_id)
         if room is None:
-            room = Room(room_id, options)
+            room = Room(room_id, options, self._events)
             self.rooms[room_id] = room
         elif room.options == options:
             return room
@@ -150,6 +176,8 @@ class Rooms:
         self._changed()
         room.broadcast({"type": "closed", "reason": "room_deleted", "message": "room deleted"})
         await room.close()
+        if self._events is not None:
+            self._events.send("room_finished", room_id)
         return True
 
     async def sweep(self) -> None:

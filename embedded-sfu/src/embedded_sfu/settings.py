@@ -58,6 +58,10 @@ class EmbeddedSfuSettings(BaseSettings):
     # Where the rooms the backend created are kept, so a restarted SFU still serves them (its
     # browsers rejoin); unset, a restart forgets every room and ends every call.
     room_registry_file: Path | None = None
+    # Where participants joining and leaving are reported, signed as LiveKit signs its webhooks
+    # (the backend's /api/webhooks/livekit); empty: not reported, and the backend's connected
+    # counts (room_full, GET /api/rooms/{id} when the SFU is down) stay at 0.
+    webhook_url: str = ""
     # How long a client may take to answer the server's offer before its session is ended.
     answer_timeout_seconds: float = Field(default=15.0, gt=0)
     # Enables the downlink- and uplink-loss admin endpoints used by tests; refused in production.

@@ -92,7 +92,11 @@ class Stack:
                 api_key=self.livekit.api_key,
                 api_secret=self.livekit.api_secret,
                 log_dir=self.workdir,
-                settings=self.sfu_env,
+                # Joins and departures reach the backend as LiveKit's webhooks do.
+                settings={
+                    "EMBEDDED_SFU_WEBHOOK_URL": f"{backend}/api/webhooks/livekit",
+                    **self.sfu_env,
+                },
             )
             self.processes.append(self.embedded_sfu)
             self.embedded_sfu.start_and_wait()
