@@ -21,6 +21,7 @@ from pathlib import Path
 from vr_testkit import edge
 from vr_testkit.embedded_sfu import EmbeddedSfuProcess
 from vr_testkit.livekit import LiveKitServer
+from vr_testkit.loopback_app import LoopbackApp
 from vr_testkit.processes import REPO_ROOT, ManagedProcess, free_port
 
 
@@ -45,13 +46,10 @@ def built_frontend() -> Iterator[Path]:
 
 
 @dataclass
-class Stack:
+class Stack(LoopbackApp):
     static_root: Path
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="vr-e2e-")))
     backend_port: int = field(default_factory=free_port)
-    debug_port: int = field(default_factory=free_port)
-    http_port: int = field(default_factory=free_port)
-    debug_syslog_port: int = field(default_factory=lambda: free_port("udp"))
     livekit: LiveKitServer | None = None
     sfu_provider: str = "livekit"
     embedded_sfu: EmbeddedSfuProcess | None = None
@@ -61,24 +59,11 @@ class Stack:
     sfu_env: dict[str, str] = field(default_factory=dict)
     # Where nginx listens: loopback, or 0.0.0.0 for a browser in a network namespace too.
     listen_address: str = "127.0.0.1"
-    processes: list[ManagedProcess] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}"
-
-    @property
-    def debug_url(self) -> str:
-        return f"http://127.0.0.1:{self.debug_port}"
 
     def _process(self, name: str, argv: list[str], env: dict[str, str]) -> ManagedProcess:
         return self._started(
             ManagedProcess(name, argv, env=env, cwd=self.workdir, log_dir=self.workdir)
         )
-
-    def _started(self, process: ManagedProcess) -> ManagedProcess:
-        self.processes.append(process)
-        return process.start()
 
     def start(self) -> Stack:
         backend = f"http://127.0.0.1:{self.backend_port}"

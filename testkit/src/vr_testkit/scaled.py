@@ -27,34 +27,22 @@ from redis import Redis
 from vr_testkit import edge
 from vr_testkit.databases import postgres_server, redis_server
 from vr_testkit.livekit import LiveKitServer
-from vr_testkit.processes import ManagedProcess, free_port
+from vr_testkit.loopback_app import LoopbackApp
 from vr_testkit.services import BackendProcess, backend_process
 
 REPLICAS = 2
 
 
 @dataclass
-class ScaledStack:
+class ScaledStack(LoopbackApp):
     frontend_dist: Path
     database_url: str
     redis_url: str
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="vr-scaled-")))
-    http_port: int = field(default_factory=free_port)
-    debug_port: int = field(default_factory=free_port)
-    debug_syslog_port: int = field(default_factory=lambda: free_port("udp"))
     api_key: str = "testkey"
     api_secret: str = field(default_factory=lambda: secrets.token_urlsafe(36))
     livekit_nodes: list[LiveKitServer] = field(default_factory=list)
     backends: list[BackendProcess] = field(default_factory=list)
-    processes: list[ManagedProcess] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}"
-
-    @property
-    def debug_url(self) -> str:
-        return f"http://127.0.0.1:{self.debug_port}"
 
     def start(self) -> ScaledStack:
         for number in range(1, REPLICAS + 1):
@@ -126,10 +114,6 @@ class ScaledStack:
         )
         proxy.wait_http(self.url + "/", expect=200)
         return self
-
-    def _started(self, process: ManagedProcess) -> ManagedProcess:
-        self.processes.append(process)
-        return process.start()
 
     def stop(self) -> None:
         for process in reversed(self.processes):
