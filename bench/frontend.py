@@ -142,7 +142,11 @@ def main(rounds: int = ROUNDS) -> None:
         home.get_by_role("button", name="Create room").click()
         home.wait_for_url(re.compile(r"/r/"))
         fresh, fresh_requests = _new_page(browser)
-        fresh.goto(home.url, wait_until="networkidle")
+        fresh.goto(home.url)
+        # Network idle alone can come before the room's lazy chunks on a loaded machine: first
+        # the pre-join form (the room route loaded, the SFU adapters' preload started).
+        fresh.get_by_role("form", name="Join the call").wait_for()
+        fresh.wait_for_load_state("networkidle")
         room_js = _js_bytes(fresh_requests)
         home.context.close()
         fresh.context.close()
