@@ -9,8 +9,8 @@ from datetime import timedelta
 import httpx
 from fastapi import FastAPI
 
-from video_rooms.api import client_config, health, rooms, webhooks
-from video_rooms.api.errors import install_error_handlers
+from video_rooms.api import client_config, docs, health, rooms, webhooks
+from video_rooms.api.errors import error_responses, install_error_handlers
 from video_rooms.db.engine import create_engine
 from video_rooms.middleware import (
     BodySizeLimitMiddleware,
@@ -65,8 +65,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Rooms, participants and tokens for self-hosted video calls.",
         version="0.1.0",
         lifespan=lifespan,
+        openapi_url=docs.OPENAPI_PATH,
+        docs_url=None,
+        redoc_url=None,
+        # Any request may carry too big a body, and any route may fail unexpectedly: both
+        # answers come in the one error shape.
+        responses=error_responses(413, 500),
     )
     install_error_handlers(app)
+    app.include_router(docs.router)
+    app.mount(docs.ASSETS_PATH, docs.assets)
     app.include_router(rooms.router)
     app.include_router(health.router)
     app.include_router(client_config.router)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import jwt
 from vr_testkit.api import ADMIN_TOKEN, create_room, join_room
@@ -107,15 +109,52 @@ async def test_openapi_documents_every_endpoint(client: httpx.AsyncClient) -> No
     assert "/api/webhooks/livekit" in paths
 
 
-async def test_openapi_declares_the_error_envelope_on_every_rooms_and_webhook_route(
+async def test_openapi_declares_the_error_envelope_on_every_route(
     client: httpx.AsyncClient,
 ) -> None:
     spec = (await client.get("/openapi.json")).json()
     assert set(spec["components"]["schemas"]["ErrorPublic"]["properties"]) == {"error"}
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    error_ref = {"$ref": "#/components/schemas/ErrorPublic"}
     for path, operations in spec["paths"].items():
-        if not path.startswith(("/api/rooms", "/api/webhooks")):
-            continue
         for method, operation in operations.items():
-            for status in ("401", "413", "415", "422"):
+            statuses = ["413", "500"]
+            if path.startswith(("/api/rooms", "/api/webhooks")):
+                statuses += ["401", "415", "422"]
+            for status in statuses:
                 schema = operation["responses"][status]["content"]["application/json"]["schema"]
-                assert schema == {"$ref": "#/components/schemas/ErrorPublic"}, (path, method)
+                assert schema == error_ref, (path, method, status)
+
+
+async def test_openapi_declares_the_bearer_scheme_where_a_token_is_read(
+    client: httpx.AsyncClient,
+) -> None:
+    spec = (await client.get("/api/openapi.json")).json()
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["RoomOrAdminToken"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": schemes["RoomOrAdminToken"]["description"],
+    }
+    assert schemes["LiveKitWebhookSignature"]["in"] == "header"
+    secured = {
+        (method.upper(), path)
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        if operation.get("security")
+    }
+    assert secured == {
+        ("GET", "/api/rooms"),
+        ("DELETE", "/api/rooms/{room_id}/leave"),
+        ("POST", "/api/rooms/{room_id}/end"),
+        ("POST", "/api/webhooks/livekit"),
+    }
+
+
+async def test_openapi_states_the_name_limits(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/api/openapi.json")).json()
+    name = spec["components"]["schemas"]["ParticipantCreate"]["properties"]["participant_name"]
+    assert name["type"] == "string"
+    assert re.search(name["pattern"], " Jane ")
+    assert not re.search(name["pattern"], "J" * 65)
+    assert "64" in name["description"]

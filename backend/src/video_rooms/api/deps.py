@@ -9,7 +9,8 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Path, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from video_rooms.api.errors import ApiError, unauthorized
 from video_rooms.ids import ROOM_ID_PATTERN
@@ -27,7 +28,20 @@ async def get_room_service(request: Request) -> RoomService:
     return service
 
 
-async def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str | None:
+# Declares the scheme in the OpenAPI description; the header itself is read below, so that a
+# malformed one is a 401 that says what is wrong rather than a missing token.
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    scheme_name="RoomOrAdminToken",
+    description="A room token from create/join, or the operator's ADMIN_TOKEN for GET /api/rooms.",
+)
+
+
+async def bearer_token(
+    request: Request,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
+) -> str | None:
+    authorization = request.headers.get("authorization")
     if authorization is None:
         return None
     scheme, _, token = authorization.partition(" ")

@@ -23,7 +23,12 @@ router = APIRouter(
 )
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    # nginx limits room creation per address (config/nginx.conf).
+    responses=error_responses(429),
+)
 async def create_room(
     body: ParticipantCreate, rooms: RoomServiceDep, request: Request
 ) -> RoomCreatePublic:

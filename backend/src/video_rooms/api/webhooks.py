@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Request, Response, Security
+from fastapi.security import APIKeyHeader
 from livekit.api import TokenVerifier, WebhookReceiver
 
 from video_rooms.api.errors import ApiError, error_responses, unauthorized
@@ -15,11 +17,18 @@ router = APIRouter(
     prefix="/api/webhooks", tags=["webhooks"], responses=error_responses(400, 401, 413, 415, 422)
 )
 logger = logging.getLogger(__name__)
+# LiveKit signs each webhook with a JWT in the Authorization header, sent bare (no "Bearer").
+webhook_signature = APIKeyHeader(
+    name="Authorization",
+    auto_error=False,
+    scheme_name="LiveKitWebhookSignature",
+    description="LiveKit's signed JWT over the body's SHA-256, from the shared API secret.",
+)
 
 
 @router.post("/livekit", status_code=204)
 async def livekit_webhook(
-    request: Request, authorization: str | None = Header(default=None)
+    request: Request, authorization: Annotated[str | None, Security(webhook_signature)]
 ) -> Response:
     if not authorization:
         raise unauthorized("Webhook without a signature (Authorization header).")

@@ -2,33 +2,36 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-NAME_MAX_LENGTH = 64
-# Control, format (zero-width, bidi overrides) and line/paragraph separator characters make a
-# name that renders differently from what it is; none belongs in a display name.
-_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+from video_rooms.rooms.name_rule import NAME_MAX_LENGTH, name_pattern, name_problem
+
+
+def _name_schema(schema: dict[str, Any]) -> None:
+    schema["pattern"] = name_pattern()
 
 
 class ParticipantCreate(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    participant_name: str
+    participant_name: str = Field(
+        description=(
+            f"Trimmed, then 1 to {NAME_MAX_LENGTH} characters with no control, format or "
+            "line/paragraph separator character (the pattern says the same)."
+        ),
+        json_schema_extra=_name_schema,
+    )
 
     @field_validator("participant_name")
     @classmethod
     def _clean_name(cls, value: str) -> str:
         name = value.strip()
-        if not name:
-            raise ValueError("must not be empty")
-        if len(name) > NAME_MAX_LENGTH:
-            raise ValueError(f"must be at most {NAME_MAX_LENGTH} characters")
-        if any(unicodedata.category(ch) in _FORBIDDEN_CATEGORIES for ch in name):
-            raise ValueError("must not contain control characters")
+        problem = name_problem(name)
+        if problem is not None:
+            raise ValueError(problem)
         return name
 
 
