@@ -5,7 +5,7 @@ export UV_PYTHON_DOWNLOADS := never
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 PYTEST := uv run --locked pytest
 
-.PHONY: up test setup lint test-lint test-py313 test-backend test-debug test-frontend test-node test-node22 test-e2e test-bench test-deploy bench
+.PHONY: up test setup types lint test-lint test-py313 test-backend test-debug test-frontend test-node test-node22 test-e2e test-bench test-deploy bench
 
 up: setup
 	./scripts/up.sh
@@ -15,7 +15,14 @@ test: setup lint test-lint test-backend test-debug test-py313 test-frontend test
 setup:
 	./scripts/setup.sh
 
+# The frontend's API and log-entry types, generated from the OpenAPI description and
+# common/log-entry.schema.json (frontend/scripts/generate-types.mjs); lint fails while stale.
+GENERATE_TYPES := set -o pipefail; uv run --locked python -m video_rooms.openapi_schema | node frontend/scripts/generate-types.mjs
+types:
+	$(GENERATE_TYPES)
+
 lint:
+	$(GENERATE_TYPES) --check
 	uv run --locked ruff check backend common debug-service embedded-sfu testkit tests bench
 	uv run --locked ruff format --check backend common debug-service embedded-sfu testkit tests bench
 	uv run --locked mypy backend/src common/src debug-service/src embedded-sfu/src testkit/src

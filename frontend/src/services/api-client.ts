@@ -2,37 +2,35 @@
 // ApiError with the server's error code, so pages can pick the right message by code.
 
 import type { SfuProvider } from '../adapters/load-adapter.ts';
+import type {
+  ErrorPublic,
+  ParticipantCreate,
+  ParticipantPublic,
+  RoomCreatePublic,
+  RoomDetailPublic,
+  RoomJoinPublic,
+  RoomPublic,
+  SfuPublic,
+} from './generated/api-schemas.ts';
 
 export type { SfuProvider };
 
-export interface SfuInfo {
+// The bodies are the server's schemas (generated); only `sfu.provider` is narrowed to the
+// providers this frontend has an adapter for.
+export interface SfuInfo extends SfuPublic {
   provider: SfuProvider;
-  url: string;
 }
 
-export interface JoinResponse {
-  participant_id: string;
-  token: string;
-  livekit_url: string;
+export interface JoinResponse extends RoomJoinPublic {
   sfu: SfuInfo;
 }
 
-export interface CreateRoomResponse extends JoinResponse {
-  room_id: string;
+export interface CreateRoomResponse extends RoomCreatePublic {
+  sfu: SfuInfo;
 }
 
-export interface RoomParticipant {
-  id: string;
-  name: string;
-  joined_at: string;
-}
-
-export interface RoomDetails {
-  id: string;
-  created_at: string;
-  participant_count: number;
-  participants: RoomParticipant[];
-}
+export type RoomParticipant = ParticipantPublic;
+export type RoomDetails = RoomPublic;
 
 /** Codes the UI reacts to; the server may send others, which are shown generically. */
 export type KnownErrorCode =
@@ -54,9 +52,8 @@ export class ApiError extends Error {
   }
 }
 
-interface ErrorBody {
-  error?: { code?: unknown; message?: unknown };
-}
+// What an error body should be; read defensively, since a proxy may answer instead.
+type ErrorBody = Partial<Record<keyof ErrorPublic, Partial<Record<keyof ErrorPublic['error'], unknown>>>>;
 
 async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   let response: Response;
@@ -92,7 +89,7 @@ function fallbackCode(status: number): string {
   return `http_${status}`;
 }
 
-function jsonBody(value: unknown): RequestInit {
+function jsonBody(value: ParticipantCreate): RequestInit {
   return {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -112,7 +109,7 @@ export function joinRoom(roomId: string, participantName: string): Promise<JoinR
 }
 
 export async function getRoom(roomId: string): Promise<RoomDetails> {
-  const body = await request<{ room: RoomDetails }>(`/api/rooms/${encodeURIComponent(roomId)}`);
+  const body = await request<RoomDetailPublic>(`/api/rooms/${encodeURIComponent(roomId)}`);
   return body.room;
 }
 

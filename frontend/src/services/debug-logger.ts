@@ -2,13 +2,14 @@
 // one browser can be read next to the backend's and the SFU's lines for the same room.
 // Batching keeps a chatty page (stats every few seconds, errors in a loop) to a few requests.
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+import type { LogEntryIn, LogEntryPublic } from './generated/log-entry.ts';
 
-export interface LogEntry {
+export type LogLevel = LogEntryPublic['level'];
+
+/** A line as the debug service takes it (its schema), as this logger always fills it. */
+export interface LogEntry extends LogEntryIn {
   timestamp: string;
-  service: string;
   level: LogLevel;
-  message: string;
   metadata: Record<string, unknown>;
 }
 

@@ -1,19 +1,14 @@
-// The debug service's wire format (docs/debug-service.md), as the viewer reads it.
-import type { LogLevel } from '../../services/debug-logger.ts';
+// The debug service's wire format (docs/debug-service.md), as the viewer reads it. A stored
+// line and the status words are the schemas' own (generated from vr_common and the API).
+import type { ServiceStatus as ApiServiceStatus } from '../../services/generated/api-schemas.ts';
+import type { LogEntryPublic } from '../../services/generated/log-entry.ts';
 
-export interface LogLine {
-  id: number;
-  timestamp: string;
-  service: string;
-  level: LogLevel;
-  message: string;
-  metadata: Record<string, unknown>;
-}
+export type LogLine = LogEntryPublic;
 
 export interface ServiceStatus {
   name: string;
   url: string;
-  status: 'healthy' | 'degraded' | 'unhealthy' | 'unconfigured';
+  status: ApiServiceStatus['status'];
   latency_ms: number | null;
   since: string;
   checked_at: string | null;
