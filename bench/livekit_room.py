@@ -113,6 +113,13 @@ async def run(participants: int = 8, warmup: float = 5.0, seconds: float = 20.0)
             await room.connect(livekit.ws_url, token)
             rooms.append(room)
             publishers.append(asyncio.create_task(_publish(room, stop, index)))
+        # Every subscriber receives video before the warm-up starts (joining takes seconds on
+        # a loaded machine), as the embedded SFU's bench waits for every subscription.
+        expected_streams = participants * (participants - 1)
+        deadline = time.monotonic() + 60
+        while (await _inbound(rooms))[2] < expected_streams:
+            assert time.monotonic() < deadline, "not every subscriber receives video"
+            await asyncio.sleep(0.2)
         await asyncio.sleep(warmup)
         assert livekit.process is not None and livekit.process.proc is not None
         pid = livekit.process.proc.pid
