@@ -123,3 +123,8 @@ def test_permission_taken_back_before_the_join_is_said_in_the_call(
     expect(me).to_have_attribute("data-camera", "off")
     line = wait_for_line(stack.debug_url, room_id, logged("permission_denied", "camera", "call"))
     assert line["metadata"]["participant_id"] == me.get_attribute("data-participant-id")
+    # Turning the camera on again in the call says the same, not the browser's error name.
+    controls = page.get_by_role("navigation", name="Call controls")
+    controls.get_by_role("button", name="Camera").click()
+    expect(page.locator(".toast")).to_contain_text("Camera: permission was denied")
+    expect(me).to_have_attribute("data-camera", "off")

@@ -37,9 +37,19 @@ class FakeSocket implements SocketLike {
 
 /** Enough of RTCPeerConnection for sessions that publish and receive nothing. */
 class FakePeerConnection {
+  static made: FakePeerConnection[] = [];
   connectionState = 'new';
-  addEventListener(): void {
-    // Connection failures are not simulated here.
+  private readonly listeners: (() => void)[] = [];
+  constructor() {
+    FakePeerConnection.made.push(this);
+  }
+  addEventListener(_event: string, listener: () => void): void {
+    this.listeners.push(listener);
+  }
+  /** As the browser's ICE would: a new connectionState and its event. */
+  become(state: string): void {
+    this.connectionState = state;
+    for (const listener of this.listeners) listener();
   }
   close(): void {
     this.connectionState = 'closed';
@@ -73,6 +83,7 @@ beforeEach(() => {
   vi.useFakeTimers();
   vi.setSystemTime(NOW);
   vi.stubGlobal('RTCPeerConnection', FakePeerConnection);
+  FakePeerConnection.made = [];
   sockets = [];
   adapter = new EmbeddedAdapter(
     () => undefined,
@@ -189,4 +200,15 @@ describe('EmbeddedAdapter rejoin', () => {
     expect(refused - 1).toBe(10);
     expect(Date.now() - NOW).toBeGreaterThan(40_000);
   });
+});
+
+it('reports the media transport apart from signalling, from the peer connection', async () => {
+  await connect();
+  expect(adapter.getSnapshot().mediaConnection).toBe('idle');
+  const publisher = FakePeerConnection.made[0];
+  if (!publisher) throw new Error('no publish connection');
+  publisher.become('connecting');
+  expect(adapter.getSnapshot()).toMatchObject({ connectionState: 'connected', mediaConnection: 'checking' });
+  publisher.become('connected');
+  expect(adapter.getSnapshot().mediaConnection).toBe('connected');
 });

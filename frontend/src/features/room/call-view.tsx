@@ -6,6 +6,7 @@ import { useSfuRoom } from '../../hooks/use-sfu-room.ts';
 import { useRoomChannel } from '../../hooks/use-room-channel.ts';
 import { useStatsReporter } from '../../hooks/use-stats-reporter.ts';
 import { logger } from '../../services/debug-logger.ts';
+import type { Device } from '../../services/device-problems.ts';
 import type { StoredCredentials } from '../../services/session-store.ts';
 import { type SidePanel, ChannelControls } from './channel-controls.tsx';
 import { ChatPanel } from './chat-panel.tsx';
@@ -13,6 +14,7 @@ import { ControlBar } from './control-bar.tsx';
 import { EndRoomDialog } from './end-room-dialog.tsx';
 import { gridLayout } from './grid-layout.ts';
 import { CallProblems } from './media-problems/call-problems.tsx';
+import { reportDeviceFailure } from './media-problems/report-device-failure.ts';
 import { useMediaUnreachable } from './media-problems/use-media-reachability.ts';
 import { ParticipantTile } from './participant-tile.tsx';
 import { PeoplePanel } from './people-panel.tsx';
@@ -89,11 +91,16 @@ export function CallView(props: Props) {
       }
     });
   };
+  const runDevice = (device: Device, action: () => Promise<void>) => {
+    action().catch((error: unknown) => {
+      setNotice(reportDeviceFailure(device, error));
+    });
+  };
   const toggleMic = () => {
-    run('change the microphone', () => adapter.setMicrophoneEnabled(!local?.micEnabled));
+    runDevice('microphone', () => adapter.setMicrophoneEnabled(!local?.micEnabled));
   };
   const toggleCamera = () => {
-    run('change the camera', () => adapter.setCameraEnabled(!local?.cameraEnabled));
+    runDevice('camera', () => adapter.setCameraEnabled(!local?.cameraEnabled));
   };
   const toggleScreen = () => {
     run('screen share', () => adapter.setScreenShareEnabled(!local?.screenSharing));
