@@ -190,3 +190,25 @@ async def test_a_client_that_never_answers_is_ended_and_the_room_goes_on(
         await alice.close()
     finally:
         sfu.stop()
+
+
+async def test_a_removed_identity_is_refused_with_its_old_token(
+    sfu: EmbeddedSfuProcess,
+    token: Callable[..., str],
+    room_id: str,
+    peers: Peers,
+    admin: httpx.AsyncClient,
+) -> None:
+    await peers("alice")
+    bob_token = token(room_id, "bob")
+    bob = SfuClient(sfu.ws_url, room_id, bob_token)
+    try:
+        await bob.join()
+        removed = await admin.delete(f"/admin/rooms/{room_id}/participants/bob")
+        assert removed.status_code == 204
+        closed = await bob.wait_for(lambda m: m["type"] == "closed", within=2.0)
+        assert closed["reason"] == "removed"
+    finally:
+        await bob.close()
+    error = await _refused(sfu, room_id, bob_token, close_code=4002)
+    assert error.code == "participant_removed"

@@ -104,8 +104,14 @@ async def list_participants(request: Request) -> Response:
 
 async def remove_participant(request: Request) -> Response:
     room = _room(request)
-    peer = room.peers.get(request.path_params["identity"]) if room else None
-    if room is None or peer is None:
+    if room is None:
+        return _error(404, "participant_not_found", "not connected to this room")
+    identity = request.path_params["identity"]
+    # Refused from now on, connected or not: the backend removes for good, and the token it
+    # handed out stays valid for its TTL.
+    room.removed.add(identity)
+    peer = room.peers.get(identity)
+    if peer is None:
         return _error(404, "participant_not_found", "not connected to this room")
     peer.send({"type": "closed", "reason": "removed", "message": "removed from the room"})
     await room.remove(peer)

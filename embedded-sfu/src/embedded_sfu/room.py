@@ -47,6 +47,8 @@ class Room:
         self._events = events
         self.created_at = time.time()
         self.peers: dict[str, Peer] = {}
+        # Identities the backend removed: their tokens open nothing here any more.
+        self.removed: set[str] = set()
         self.empty_since: float | None = time.monotonic()
         self._speakers = SpeakerTracker()
         self._speaker_task: asyncio.Task[None] | None = None

@@ -43,6 +43,7 @@ _CLOSE_CODES = {
     "wrong_room": CLOSE_UNAUTHORIZED,
     "room_full": CLOSE_ROOM_FULL,
     "room_not_found": CLOSE_ROOM_NOT_FOUND,
+    "participant_removed": CLOSE_REMOVED,
 }
 
 
@@ -167,6 +168,9 @@ class Connection:
         if room is None:
             # Never created by the backend, ended by its host, or forgotten once empty.
             self.send(error("room_not_found", f"no room {message.room!r} here", fatal=True))
+            raise _Closing
+        if claims.participant_id in room.removed:
+            self.send(error("participant_removed", "removed from this room", fatal=True))
             raise _Closing
         existing = room.peers.get(claims.participant_id)
         if existing is None and len(room.peers) >= room.options.max_participants:

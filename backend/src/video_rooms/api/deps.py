@@ -65,5 +65,6 @@ RoomServiceDep = Annotated[RoomService, Depends(get_room_service)]
 # A path parameter, not a dependency: validated by FastAPI itself, and errors on it are
 # answered as 400 invalid_room_id by `errors.py`.
 RoomIdDep = Annotated[str, Path(pattern=ROOM_ID_PATTERN.pattern)]
+ParticipantIdDep = Annotated[str, Path(min_length=1, max_length=32)]
 BearerDep = Annotated[str | None, Depends(bearer_token)]
 AdminOnly = Depends(require_admin)

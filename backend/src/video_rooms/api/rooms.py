@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from video_rooms.api.deps import AdminOnly, BearerDep, RoomIdDep, RoomServiceDep
+from video_rooms.api.deps import (
+    AdminOnly,
+    BearerDep,
+    ParticipantIdDep,
+    RoomIdDep,
+    RoomServiceDep,
+)
 from video_rooms.api.errors import error_responses
 from video_rooms.api.public_url import absolute_ws_url
+from video_rooms.realtime import host_actions
 from video_rooms.realtime.runtime import Realtime
 from video_rooms.rooms.schemas import (
     ParticipantCreate,
@@ -70,6 +77,23 @@ async def end_room(
     closed_at = await rooms.end(room_id, claims.participant_id)
     realtime: Realtime = request.app.state.realtime
     await realtime.room_ended(room_id, claims.participant_id, closed_at)
+    return Response(status_code=204)
+
+
+@router.post("/{room_id}/participants/{participant_id}/remove", status_code=204)
+async def remove_participant(
+    room_id: RoomIdDep,
+    participant_id: ParticipantIdDep,
+    token: BearerDep,
+    rooms: RoomServiceDep,
+    request: Request,
+) -> Response:
+    """Remove a participant (host's token only), as the channel's `remove_participant` does:
+    their media and channel end, and their tokens are refused from then on."""
+    claims = rooms.verify_token(room_id, token)
+    await host_actions.remove_participant(
+        request.app.state.realtime, room_id, claims.participant_id, participant_id
+    )
     return Response(status_code=204)
 
 

@@ -47,6 +47,7 @@ async def livekit_webhook(
     participant_id_var.set(identity or None)
     if event.event == "participant_joined" and identity:
         await repo.mark_connected(room_id, identity)
+        await request.app.state.room_service.enforce_removal(room_id, identity)
     elif event.event == "participant_left" and identity:
         await repo.mark_left(room_id, identity)
     elif event.event == "room_finished" and room_id:

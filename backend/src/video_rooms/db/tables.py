@@ -38,6 +38,8 @@ participants = Table(
     # Media connection state, kept by the SFU's webhooks.
     Column("connected_at", DateTime(timezone=True), nullable=True),
     Column("left_at", DateTime(timezone=True), nullable=True),
+    # Set when a host removed the participant: final, unlike `left_at` (which a reconnect clears).
+    Column("removed_at", DateTime(timezone=True), nullable=True),
     Index("ix_participants_room_id", "room_id"),
 )
 

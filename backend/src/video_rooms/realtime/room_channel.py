@@ -16,6 +16,7 @@ from video_rooms.ids import is_well_formed_room_id
 from video_rooms.logging_setup import participant_id_var, room_id_var
 from video_rooms.realtime.channel import Channel, JoinRefused, Reply, error, ok
 from video_rooms.realtime.connection import Connection
+from video_rooms.realtime.host_actions import PARTICIPANT_REMOVED, remove_participant
 from video_rooms.realtime.presence import PRESENCE_STATE, Entry
 from video_rooms.realtime.protocol import Payload
 from video_rooms.rooms.errors import RoomError
@@ -102,8 +103,12 @@ class RoomChannel(Channel):
         if event == "chat" and isinstance(payload, dict) and payload.get("id") in self._history_ids:
             return  # already in the history of the join reply
         self.conn.send(frame)
-        if event == ROOM_CLOSED:
-            # Spawned, so that the host's own `end_room` reply is queued before the phx_close.
+        if event == ROOM_CLOSED or (
+            event == PARTICIPANT_REMOVED
+            and isinstance(payload, dict)
+            and payload.get("participant_id") == self.participant_id
+        ):
+            # Spawned, so that the host's own reply is queued before the phx_close.
             self.conn.spawn(self.close())
 
     async def handle_in(self, event: str, payload: Payload) -> Reply:
@@ -119,6 +124,8 @@ class RoomChannel(Channel):
                 return await self._end_room()
             case "renew_token":
                 return await self._renew_token()
+            case "remove_participant":
+                return await self._remove(payload)
             case _:
                 return error("unknown_event", f"The room channel has no event {event!r}.")
 
@@ -187,6 +194,16 @@ class RoomChannel(Channel):
         except RoomError as exc:
             return error(exc.code, exc.message)
         await self._rt.room_ended(self.room_id, self.participant_id, closed_at)
+        return ok()
+
+    async def _remove(self, payload: Payload) -> Reply:
+        target = payload.get("participant_id")
+        if not isinstance(target, str) or not target:
+            return error("invalid_request", "Send {participant_id: <who to remove>}.")
+        try:
+            await remove_participant(self._rt, self.room_id, self.participant_id, target)
+        except RoomError as exc:
+            return error(exc.code, exc.message)
         return ok()
 
     async def _renew_token(self) -> Reply:

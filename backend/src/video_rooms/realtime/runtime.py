@@ -116,6 +116,11 @@ class Realtime:
             f"room:{room_id}", ROOM_CLOSED, {"by": by, "closed_at": closed_at.isoformat()}
         )
 
+    async def host_action(self, room_id: str, event: str, payload: dict[str, Any]) -> None:
+        """Announces a host's action to everyone in the room (the removed one's channel then
+        closes itself)."""
+        await self.pubsub.broadcast(f"room:{room_id}", event, payload)
+
     def _heard_room_closed(self, event: str, payload: Any) -> None:
         room_id = payload.get("room_id") if isinstance(payload, dict) else None
         if isinstance(room_id, str):

@@ -54,6 +54,13 @@ class ParticipantLeft(RoomError):
         super().__init__("This participant has left the room; join it again.")
 
 
+class ParticipantRemoved(RoomError):
+    code = "participant_removed"
+
+    def __init__(self) -> None:
+        super().__init__("You were removed from the room by its host.")
+
+
 class SessionTooLong(RoomError):
     code = "session_expired"
 

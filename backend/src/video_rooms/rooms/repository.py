@@ -34,6 +34,7 @@ class ParticipantRow:
     joined_at: datetime
     connected_at: datetime | None
     left_at: datetime | None
+    removed_at: datetime | None = None
 
 
 def utcnow() -> datetime:
@@ -64,6 +65,7 @@ def _participant(row: object) -> ParticipantRow:
         joined_at=_aware(m["joined_at"]) or utcnow(),
         connected_at=_aware(m["connected_at"]),
         left_at=_aware(m["left_at"]),
+        removed_at=_aware(m["removed_at"]),
     )
 
 
@@ -156,6 +158,10 @@ class RoomRepository:
 
     async def mark_left(self, room_id: str, participant_id: str) -> bool:
         return await self._update_participant(room_id, participant_id, left_at=utcnow())
+
+    async def mark_removed(self, room_id: str, participant_id: str) -> bool:
+        now = utcnow()
+        return await self._update_participant(room_id, participant_id, removed_at=now, left_at=now)
 
     async def mark_all_left(self, room_id: str) -> int:
         query = (

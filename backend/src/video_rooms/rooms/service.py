@@ -3,6 +3,7 @@ inspect, leave, list, end. Failures are `rooms.errors` (the API and the channel 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from video_rooms.rooms.errors import (
     NotHost,
     ParticipantLeft,
     ParticipantNotFound,
+    ParticipantRemoved,
     RoomClosed,
     RoomFull,
     RoomNotFound,
@@ -159,7 +161,58 @@ class RoomService:
         room = await self._existing_room(room_id)
         if room.closed_at is not None:
             raise RoomClosed()
+        participant = await self._repo.get_participant(claims.participant_id)
+        if participant is not None and participant.removed_at is not None:
+            raise ParticipantRemoved()
         return Member(claims.participant_id, claims.name, room.creator_id == claims.participant_id)
+
+    async def remove(self, room_id: str, actor_id: str, target_id: str) -> str:
+        """A host removes someone: final (their tokens are refused from now on, by us and by
+        the SFU) and their media ends at once. Returns the removed participant's name."""
+        await self._host_room(room_id, actor_id)
+        target = await self._repo.get_participant(target_id)
+        if target is None or target.room_id != room_id or target.removed_at is not None:
+            raise ParticipantNotFound()
+        await self._repo.mark_removed(room_id, target_id)
+        self.forget_room(room_id)
+        try:
+            await self._sfu.remove_participant(room_id, target_id)
+        except SfuUnavailable as exc:
+            self._health.mark_down(str(exc))
+            logger.warning("could not remove participant from the SFU", extra={"error": str(exc)})
+        self._audit("remove", actor_id, target_id)
+        return target.name
+
+    async def enforce_removal(self, room_id: str, participant_id: str) -> None:
+        """After the SFU reported `participant_id` connected: a removed one is put out again
+        (a LiveKit token cannot be revoked, so a removed guest's old token may reconnect)."""
+        participant = await self._repo.get_participant(participant_id)
+        if participant is None or participant.room_id != room_id or participant.removed_at is None:
+            return
+        await self._repo.mark_removed(room_id, participant_id)
+        with contextlib.suppress(SfuUnavailable):
+            await self._sfu.remove_participant(room_id, participant_id)
+        logger.warning("removed participant reconnected; put out again")
+
+    async def participant_name(self, participant_id: str) -> str:
+        return (await self._repo.names([participant_id])).get(participant_id, "")
+
+    async def _host_room(self, room_id: str, actor_id: str) -> RoomRow:
+        room = await self._existing_room(room_id)
+        if room.closed_at is not None:
+            raise RoomClosed()
+        if room.creator_id != actor_id:
+            raise NotHost()
+        return room
+
+    @staticmethod
+    def _audit(action: str, actor_id: str, target_id: str | None) -> None:
+        # One structured line per host action; room_id comes from the logging context.
+        logger.info(
+            "host action %s",
+            action,
+            extra={"audit": True, "action": action, "actor": actor_id, "target": target_id},
+        )
 
     async def end(self, room_id: str, participant_id: str) -> datetime:
         """The host ends the room for everyone: closed for good, deleted on the SFU."""
@@ -188,6 +241,8 @@ class RoomService:
         participant = await self._repo.get_participant(participant_id)
         if participant is None or participant.room_id != room_id:
             raise ParticipantNotFound()
+        if participant.removed_at is not None:
+            raise ParticipantRemoved()
         if participant.left_at is not None:
             raise ParticipantLeft()
         if utcnow() - participant.joined_at > self._max_session:

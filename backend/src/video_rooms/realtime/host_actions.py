@@ -1,0 +1,24 @@
+"""A host's controls, shared by the REST routes and the room channel so both forms of each
+give the same result: the rooms service enforces and records, then the room is told."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from video_rooms.logging_setup import room_id_var
+
+if TYPE_CHECKING:
+    from video_rooms.realtime.runtime import Realtime
+
+PARTICIPANT_REMOVED = "participant:removed"
+
+
+async def remove_participant(rt: Realtime, room_id: str, actor_id: str, target_id: str) -> None:
+    room_id_var.set(room_id)
+    name = await rt.rooms.remove(room_id, actor_id, target_id)
+    actor = await rt.rooms.participant_name(actor_id)
+    await rt.host_action(
+        room_id,
+        PARTICIPANT_REMOVED,
+        {"participant_id": target_id, "name": name, "by": actor_id, "by_name": actor},
+    )
