@@ -2,7 +2,8 @@
 prints the LAN https address; a participant in a network namespace opens it, trusting the
 local CA's root as the README tells people to (no --ignore-certificate-errors, so the
 certificate must really be valid for the LAN address), gets camera and microphone, and both
-sides decode each other's video, on each SFU provider. The same colleague on the plain-http
+sides decode each other's video, on each SFU provider. The invite link copied on this
+machine's http://localhost page is that https address; the colleague on the plain-http
 address is told why media is off, with a link to the https page."""
 
 from __future__ import annotations
@@ -119,8 +120,14 @@ def test_colleague_on_the_lan_https_address_gets_media_and_both_see_video(
 ) -> None:
     assert make_up.lan_url.startswith(f"https://{lan.host_address}:")
     alice = new_page()
+    alice.context.grant_permissions(["clipboard-read", "clipboard-write"])
     room_id = create_room(alice, make_up, "Alice")
     join(alice)
+    # The invite link Alice copies on http://localhost is the LAN https one.
+    alice.get_by_role("button", name="Copy invite link").click()
+    expect(alice.get_by_text("Invite link copied")).to_be_visible()
+    invite = alice.evaluate("navigator.clipboard.readText()")
+    assert invite == f"{make_up.lan_url}/r/{room_id}"
 
     home = _trusting_home(make_up.tls_dir, tmp_path / "home")
     colleague = browser.browser_type.launch(
@@ -137,7 +144,7 @@ def test_colleague_on_the_lan_https_address_gets_media_and_both_see_video(
         link = bob.locator('[data-problem="insecure_context"] a')
         expect(link).to_have_attribute("href", f"{make_up.lan_url}/r/{room_id}")
         link.click()
-        bob.wait_for_url(f"{make_up.lan_url}/r/{room_id}")
+        bob.wait_for_url(invite)
         assert bob.evaluate("window.isSecureContext")
         expect(bob.locator('[data-problem="insecure_context"]')).to_have_count(0)
         join(bob, "Bob")

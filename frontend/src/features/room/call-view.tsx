@@ -18,6 +18,8 @@ import { reportDeviceFailure } from './media-problems/report-device-failure.ts';
 import { useMediaUnreachable } from './media-problems/use-media-reachability.ts';
 import { ParticipantTile } from './participant-tile.tsx';
 import { PeoplePanel } from './people-panel.tsx';
+import { inviteLink } from './secure-context.ts';
+import { useHttpsUrl } from './use-https-url.ts';
 import './room-panels.css';
 
 interface Props {
@@ -56,6 +58,7 @@ export function CallView(props: Props) {
 
   useStatsReporter(adapter, room.connectionState === 'connected');
   const unreachable = useMediaUnreachable(adapter);
+  const httpsUrl = useHttpsUrl(window.location.protocol !== 'https:');
 
   useEffect(() => {
     if (room.connectionState !== 'disconnected' || room.disconnectReason === 'left') return;
@@ -106,7 +109,7 @@ export function CallView(props: Props) {
     run('screen share', () => adapter.setScreenShareEnabled(!local?.screenSharing));
   };
   const copyLink = () => {
-    const link = `${window.location.origin}/r/${roomId}`;
+    const link = inviteLink(roomId, window.location, httpsUrl);
     // The Clipboard API exists only in secure contexts (https or localhost).
     if (typeof navigator.clipboard === 'undefined') {
       setNotice(`Share this link: ${link}`);

@@ -2,7 +2,7 @@ import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../services/debug-logger.ts';
 import { SecureContextNotice } from './secure-context-notice.tsx';
-import { httpsLink, isInsecureForMedia } from './secure-context.ts';
+import { httpsLink, inviteLink, isInsecureForMedia } from './secure-context.ts';
 
 function serverConfig(body: unknown, status = 200) {
   const fetchMock = vi.fn(() => Promise.resolve(new Response(JSON.stringify(body), { status })));
@@ -72,5 +72,22 @@ describe('httpsLink', () => {
     expect(httpsLink('javascript:alert(1)', here)).toBeNull();
     expect(httpsLink('http://10.0.0.5:8080', here)).toBeNull();
     expect(httpsLink('not a url', here)).toBeNull();
+  });
+});
+
+describe('inviteLink', () => {
+  it('invites to the https address from a local http page', () => {
+    const page = { protocol: 'http:', origin: 'http://localhost:8080' };
+    expect(inviteLink('abc', page, 'https://10.0.0.5:8443')).toBe('https://10.0.0.5:8443/r/abc');
+  });
+
+  it("keeps an https page's own origin", () => {
+    const page = { protocol: 'https:', origin: 'https://rooms.example' };
+    expect(inviteLink('abc', page, 'https://10.0.0.5:8443')).toBe('https://rooms.example/r/abc');
+  });
+
+  it('keeps the origin when the server has no https address', () => {
+    const page = { protocol: 'http:', origin: 'http://localhost:8080' };
+    expect(inviteLink('abc', page, null)).toBe('http://localhost:8080/r/abc');
   });
 });

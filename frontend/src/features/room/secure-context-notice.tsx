@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
-import { getClientConfig } from '../../services/api-client.ts';
+import { useEffect } from 'react';
 import { logger } from '../../services/debug-logger.ts';
 import { httpsLink, isInsecureForMedia } from './secure-context.ts';
+import { useHttpsUrl } from './use-https-url.ts';
 
 // Camera and microphone need a secure page (https, or http on localhost). A colleague
 // opening http://<host address>:8080 from another machine gets neither, and every device
@@ -10,24 +10,13 @@ import { httpsLink, isInsecureForMedia } from './secure-context.ts';
 // page there.
 
 export function SecureContextNotice({ insecure = isInsecureForMedia() }: { insecure?: boolean }) {
-  const [link, setLink] = useState<string | null>(null);
+  const link = httpsLink(useHttpsUrl(insecure), window.location);
   useEffect(() => {
     if (!insecure) return;
     logger.warn('camera and microphone unavailable: page is not a secure context', {
       problem: 'insecure_context',
       origin: window.location.origin,
     });
-    let current = true;
-    getClientConfig()
-      .then((config) => {
-        if (current) setLink(httpsLink(config.https_url, window.location));
-      })
-      .catch(() => {
-        // No link then: the notice still says what to do.
-      });
-    return () => {
-      current = false;
-    };
   }, [insecure]);
   if (!insecure) return null;
   return (

@@ -18,3 +18,16 @@ export function httpsLink(
   if (origin.protocol !== 'https:') return null;
   return `${origin.origin}${location.pathname}${location.search}`;
 }
+
+/** The room's invite link for other people: on this page's origin when it is https, else on
+ * the server's https origin if it has one (a link to http://localhost is useless to others,
+ * and one to plain http gets them no camera or microphone). */
+export function inviteLink(
+  roomId: string,
+  page: Pick<Location, 'protocol' | 'origin'>,
+  httpsUrl: string | null,
+): string {
+  const path = { pathname: `/r/${roomId}`, search: '' };
+  const elsewhere = page.protocol === 'https:' ? null : httpsLink(httpsUrl, path);
+  return elsewhere ?? `${page.origin}${path.pathname}`;
+}
