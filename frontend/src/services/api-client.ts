@@ -3,6 +3,7 @@
 
 import type { SfuProvider } from '../adapters/load-adapter.ts';
 import type {
+  ClientConfigPublic,
   ErrorPublic,
   ParticipantCreate,
   ParticipantPublic,
@@ -122,11 +123,7 @@ export function leaveRoom(roomId: string, token: string): Promise<void> {
   });
 }
 
-export interface ClientConfig {
-  /** The app's https origin for other machines (PUBLIC_HTTPS_URL), or null. */
-  https_url: string | null;
-}
-
-export function getClientConfig(): Promise<ClientConfig> {
+/** The server's https origin for other machines (PUBLIC_HTTPS_URL), or null. */
+export function getClientConfig(): Promise<ClientConfigPublic> {
   return request('/api/config');
 }
