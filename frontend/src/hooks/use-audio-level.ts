@@ -26,7 +26,17 @@ export function useAudioLevel(track: MediaStreamTrack | null): number {
       analyser.getByteTimeDomainData(samples);
       setLevel(rmsLevel(samples));
     }, 100);
+    // Firefox and Safari start a context made before the person touched the page suspended,
+    // and its analyser hears only silence: the meter would stand still on the pre-join screen.
+    // The next click or key (typing the name, say) may start it.
+    const gestures = ['pointerdown', 'keydown'] as const;
+    const resume = () => {
+      if (context.state !== 'suspended') return;
+      context.resume().catch(() => undefined);
+    };
+    for (const gesture of gestures) document.addEventListener(gesture, resume, true);
     return () => {
+      for (const gesture of gestures) document.removeEventListener(gesture, resume, true);
       clearInterval(timer);
       source.disconnect();
       void context.close();
