@@ -5,12 +5,12 @@ export UV_PYTHON_DOWNLOADS := never
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 PYTEST := uv run --locked pytest
 
-.PHONY: up test setup types lint test-lint test-py313 test-backend test-debug test-frontend test-node test-node22 test-e2e test-bench test-deploy bench
+.PHONY: up test setup types lint test-lint test-py313 test-backend test-debug test-frontend test-node test-node22 test-e2e test-firefox test-bench test-deploy bench
 
 up: setup
 	./scripts/up.sh
 
-test: setup lint test-lint test-backend test-debug test-py313 test-frontend test-node test-node22 test-e2e test-bench test-deploy
+test: setup lint test-lint test-backend test-debug test-py313 test-frontend test-node test-node22 test-e2e test-firefox test-bench test-deploy
 
 setup:
 	./scripts/setup.sh
@@ -70,6 +70,11 @@ test-e2e:
 # Every `make bench` section at a tiny size (python -m bench --smoke), so none breaks unseen.
 test-bench:
 	$(PYTEST) tests/bench
+
+# Firefox (firefox-esr over WebDriver BiDi) and Chromium in one call on both SFU providers,
+# driven by puppeteer-core from Node against `python -m vr_testkit.serve_e2e`.
+test-firefox:
+	cd tests/e2e/firefox && npm test --silent
 
 # The production shape (Dockerfiles, docker-compose*.yml, env.example, rendered configs),
 # checked without a Docker engine: docs/deploy.md.

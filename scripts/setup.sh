@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS=never
 export DEBIAN_FRONTEND=noninteractive
 TOOLS="$PWD/.tools/bin"
 LIVEKIT_VERSION=v1.13.5
-APT_PACKAGES=(chromium nginx redis-server postgresql wrk coturn iptables iproute2 openssl libnss3-tools)
+APT_PACKAGES=(chromium firefox-esr xvfb pulseaudio nginx redis-server postgresql wrk coturn iptables iproute2 openssl libnss3-tools)
 
 say() { printf '==> %s\n' "$*"; }
 
@@ -57,6 +57,11 @@ if [ -f tests/node/package.json ]; then
     say "npm: installing node test dependencies"
     (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
   fi
+fi
+
+if [ ! -d tests/e2e/firefox/node_modules ] || [ tests/e2e/firefox/package-lock.json -nt tests/e2e/firefox/node_modules/.package-lock.json ]; then
+  say "npm: installing the Firefox test dependencies (puppeteer-core; it downloads no browser)"
+  (cd tests/e2e/firefox && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 if [ ! -x "$TOOLS/livekit-server" ]; then

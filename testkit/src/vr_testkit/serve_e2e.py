@@ -1,6 +1,6 @@
 """`python -m vr_testkit.serve_e2e livekit embedded`: the e2e stack of each named SFU provider
 (vr_testkit.e2e_stack, the one the pytest fixtures start), for browser tests written in another
-language (tests/e2e/firefox drives Firefox with puppeteer-core from Node).
+language (tests/e2e/firefox drives Firefox and Chromium with puppeteer-core from Node).
 
 Builds the frontend once, starts one stack per provider, then prints one JSON line to stdout,
 `{"stacks": {"livekit": {"url": ..., "debug_url": ...}, ...}}`, and keeps them running until
