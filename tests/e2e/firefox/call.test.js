@@ -115,9 +115,22 @@ for(const provider of PROVIDERS){
     })
 
     test("connection quality shows on both tiles in both browsers", async () => {
-      const known = 'figcaption [aria-label="Connection excellent"], figcaption [aria-label="Connection good"]'
+      // On loopback every path is clean: each tile reaches "excellent" or "good". The scores
+      // follow live measurements (LiveKit's from its server, the embedded SFU's from the
+      // browser's stats), so a loaded machine may dip them for a moment: polled for a while.
       for(const person of [chrome, fox]){
-        await waitForCount(person.page, known, 2)
+        const deadline = Date.now() + 45_000
+        let labels = []
+        while(Date.now() < deadline){
+          labels = await person.page.$$eval(".grid .tile figcaption .quality",
+            marks => marks.map(mark => mark.getAttribute("aria-label")))
+          if(labels.length === 2 && labels.every(label => /^Connection (excellent|good)$/.test(label))){ break }
+          await new Promise(ok => setTimeout(ok, 500))
+        }
+        assert.equal(labels.length, 2, `${person.name}'s tiles show ${JSON.stringify(labels)}`)
+        for(const label of labels){
+          assert.match(label, /^Connection (excellent|good)$/, `${person.name}'s tiles show ${JSON.stringify(labels)}`)
+        }
       }
     })
 
