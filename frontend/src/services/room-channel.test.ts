@@ -181,6 +181,35 @@ describe('RoomChannel', () => {
     expect(setToken).toHaveBeenCalledWith('fresh');
   });
 
+  it('says so when this participant is removed, not when someone else is', () => {
+    joinReply([]);
+    fake.emit('participant:removed', { participant_id: 'p_other', name: 'Bob', by: 'p_me', by_name: 'Me' });
+    expect(room.getSnapshot().status).toBe('joined');
+    fake.emit('participant:removed', { participant_id: room.getSnapshot().participantId, name: 'Me' });
+    expect(room.getSnapshot().status).toBe('removed');
+    const channel = new FakeChannel();
+    const again = new RoomChannel(channel, { setToken });
+    again.join();
+    channel.joins[0]?.reply('error', { reason: 'participant_removed', message: 'removed' });
+    expect(again.getSnapshot().status).toBe('removed');
+  });
+
+  it('stops renewing after a final refusal but retries one that may pass', () => {
+    joinReply([]);
+    const renewals = () => fake.pushes.filter((p) => p.event === 'renew_token');
+    vi.advanceTimersByTime(31 * 60 * 1000);
+    renewals()[0]?.reply('timeout', {});
+    vi.advanceTimersByTime(30_000);
+    expect(renewals()).toHaveLength(2);
+    renewals()[1]?.reply('error', { reason: 'sfu_unavailable', message: 'down' });
+    vi.advanceTimersByTime(30_000);
+    expect(renewals()).toHaveLength(3);
+    renewals()[2]?.reply('error', { reason: 'session_expired', message: 'too long' });
+    vi.advanceTimersByTime(10 * 60 * 60 * 1000);
+    expect(renewals()).toHaveLength(3);
+    expect(room.getSnapshot().error).toBe('too long');
+  });
+
   it('gets a new token when a rejoin is refused as unauthorized', async () => {
     const refreshToken = vi.fn(() => Promise.resolve('rejoined'));
     const channel = new FakeChannel();

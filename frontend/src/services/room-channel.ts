@@ -26,7 +26,7 @@ export interface ShownReaction {
   emoji: string;
 }
 
-export type ChannelStatus = 'joining' | 'joined' | 'reconnecting' | 'closed' | 'failed';
+export type ChannelStatus = 'joining' | 'joined' | 'reconnecting' | 'closed' | 'removed' | 'failed';
 
 export interface RoomChannelState {
   status: ChannelStatus;
@@ -72,6 +72,16 @@ const KEPT_MESSAGES = 500;
 export const REACTION_SHOWN_MS = 4000;
 
 export class ChatError extends Error {}
+
+const RENEW_RETRY_MS = 30_000;
+/** Refusals of `renew_token` that no later attempt can change (docs/realtime.md). */
+const FINAL_RENEWAL_REFUSALS = new Set([
+  'room_closed',
+  'participant_left',
+  'participant_removed',
+  'participant_not_found',
+  'session_expired',
+]);
 
 function reasonOf(response: unknown): string {
   const value = response as { reason?: unknown; message?: unknown } | null;
@@ -137,6 +147,11 @@ export class RoomChannel {
     });
     channel.on('room:closed', () => {
       this.update({ status: 'closed' });
+    });
+    channel.on('participant:removed', (payload) => {
+      if ((payload as { participant_id?: unknown }).participant_id === this.state.participantId) {
+        this.update({ status: 'removed' });
+      }
     });
     channel.onError(() => {
       if (this.state.status === 'joined') this.update({ status: 'reconnecting' });
@@ -230,8 +245,8 @@ export class RoomChannel {
 
   private joinRefused(response: unknown): void {
     const reason = (response as { reason?: unknown } | null)?.reason;
-    if (reason === 'room_closed') {
-      this.update({ status: 'closed' });
+    if (reason === 'room_closed' || reason === 'participant_removed') {
+      this.update({ status: reason === 'room_closed' ? 'closed' : 'removed' });
       this.channel.leave();
       return;
     }
@@ -255,18 +270,32 @@ export class RoomChannel {
 
   private renew(): void {
     if (this.disposed) return;
-    this.request('renew_token', {}).then(
-      (response) => {
+    this.channel
+      .push('renew_token', {})
+      .receive('ok', (response) => {
         const { token, expires_at } = response as { token: string; expires_at: string };
         this.options.setToken(token);
         this.scheduleRenewal(expires_at);
-      },
-      () => {
-        this.renewTimer = setTimeout(() => {
-          this.renew();
-        }, 30_000);
-      },
-    );
+      })
+      .receive('error', (response) => {
+        const reason = (response as { reason?: unknown } | null)?.reason;
+        // The server will never renew for these: asking again every 30 s would go on forever.
+        if (typeof reason === 'string' && FINAL_RENEWAL_REFUSALS.has(reason)) {
+          this.update({ error: reasonOf(response) });
+          return;
+        }
+        this.retryRenewal();
+      })
+      .receive('timeout', () => {
+        this.retryRenewal();
+      });
+  }
+
+  private retryRenewal(): void {
+    if (this.disposed) return;
+    this.renewTimer = setTimeout(() => {
+      this.renew();
+    }, RENEW_RETRY_MS);
   }
 
   private receiveMessages(incoming: ChatMessage[], countUnread: boolean): void {

@@ -72,7 +72,8 @@ export function CallView(props: Props) {
 
   useEffect(() => {
     if (live.status === 'closed') onHostEnded(endedByMe.current);
-  }, [live.status, onHostEnded]);
+    if (live.status === 'removed') onDisconnected('kicked');
+  }, [live.status, onHostEnded, onDisconnected]);
 
   useEffect(() => {
     if (!notice) return;

@@ -13,6 +13,7 @@ export type RoomMessageKind =
   | 'ended'
   | 'host_ended'
   | 'you_ended'
+  | 'removed'
   | 'lost';
 
 const texts: Record<RoomMessageKind, { title: string; body: string; retry: string | null }> = {
@@ -65,6 +66,11 @@ const texts: Record<RoomMessageKind, { title: string; body: string; retry: strin
   you_ended: {
     title: 'You ended the room',
     body: 'Everyone was disconnected and the link no longer works.',
+    retry: null,
+  },
+  removed: {
+    title: 'You were removed from the room',
+    body: 'The host removed you from this call.',
     retry: null,
   },
   lost: {

@@ -21,6 +21,13 @@ interface ActiveCall {
   token: string;
 }
 
+/** What the page says after the SFU or the channel ended the call for one of these reasons. */
+const DISCONNECT_MESSAGES: Partial<Record<DisconnectReason, RoomMessageKind>> = {
+  lost: 'lost',
+  room_closed: 'host_ended',
+  kicked: 'removed',
+};
+
 export function messageForError(error: unknown): { message: RoomMessageKind; detail?: string } {
   if (error instanceof UnsupportedProviderError) {
     return { message: 'unsupported_provider', detail: error.message };
@@ -194,7 +201,7 @@ export function useRoomSession(roomId: string) {
   // The SFU room is deleted only when the host ends the room (an empty room has nobody to tell).
   const disconnected = useCallback(
     (reason: DisconnectReason) =>
-      void end(reason === 'lost' ? 'lost' : reason === 'room_closed' ? 'host_ended' : 'ended'),
+      void end(DISCONNECT_MESSAGES[reason] ?? 'ended'),
     [end],
   );
   const hostEnded = useCallback(
