@@ -10,7 +10,9 @@
 set -euo pipefail
 dir="$1"; shift
 mkdir -p "$dir"
-chmod 700 "$dir"
+# Keys readable by their owner only; the directory and the root certificate by anyone, since
+# nginx serves the root at /local-ca.crt (its workers may run as another user).
+chmod 755 "$dir"
 umask 077
 
 ca_key="$dir/ca.key" ca_crt="$dir/ca.crt" key="$dir/server.key" crt="$dir/server.crt"
@@ -23,6 +25,7 @@ if [ ! -s "$ca_key" ] || [ ! -s "$ca_crt" ]; then
     -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
     -addext "keyUsage=critical,keyCertSign,cRLSign" \
     -keyout "$ca_key" -out "$ca_crt" 2>/dev/null
+  chmod 644 "$ca_crt"
   rm -f "$crt"
 fi
 

@@ -157,6 +157,7 @@ wait_http backend "http://127.0.0.1:$BACKEND_PORT/api/health"
 say "starting nginx"
 mkdir -p "$RUN_DIR/nginx/https"
 HTTPS_LISTEN="$HTTPS_PORT" TLS_CERT_FILE="$TLS_DIR/server.crt" TLS_KEY_FILE="$TLS_DIR/server.key" \
+  TLS_CA_FILE="$TLS_DIR/ca.crt" \
   sh config/render.sh config/nginx-https.conf >"$RUN_DIR/nginx/https/listen.conf"
 LISTEN_PORT="$HTTP_PORT" STATIC_ROOT="$STATIC_ROOT" \
   BACKEND_SERVERS="server 127.0.0.1:$BACKEND_PORT;" DEBUG_UPSTREAM="127.0.0.1:$DEBUG_PORT" \
@@ -178,8 +179,10 @@ $LAN_LINE
 
   The https address uses a certificate from this machine's own authority, which browsers do
   not know: the first visit shows a warning ("Your connection is not private"). It means the
-  browser cannot tell who signed the certificate, not that anyone listens in. Accept it
-  ("Advanced", "Proceed"), or trust $TLS_DIR/ca.crt on that device once (README).
+  browser cannot check who issued the certificate; the connection is encrypted all the same.
+  On your own network, accept it ("Advanced", "Proceed"), or trust this machine's authority on
+  that device once: its root is http://${LAN_HOST:-$PUBLIC_HOST}:$HTTP_PORT/local-ca.crt
+  ($TLS_DIR/ca.crt; README "Calls with other machines").
   Service logs: $RUN_DIR/*.log    Ctrl-C stops everything.
 
 MSG

@@ -45,6 +45,8 @@ def test_the_server_certificate_is_valid_for_each_name_from_the_local_root(
     assert verify(tls, "-verify_ip", "192.168.1.21").returncode != 0
     assert (tls / "ca.key").stat().st_mode & 0o077 == 0
     assert (tls / "server.key").stat().st_mode & 0o077 == 0
+    # The root is public (nginx serves it at /local-ca.crt); only the keys are private.
+    assert (tls / "ca.crt").stat().st_mode & 0o044 == 0o044
 
 
 def test_the_root_is_kept_and_the_server_certificate_follows_the_address(

@@ -123,6 +123,7 @@ def test_nginx_conf_with_make_up_https_listener(tmp_path: Path) -> None:
             "HTTPS_LISTEN": "8443",
             "TLS_CERT_FILE": str(cert.cert_file),
             "TLS_KEY_FILE": str(cert.key_file),
+            "TLS_CA_FILE": str(cert.cert_file),
         },
     )
     assert "listen 8443 ssl;" in listener
@@ -140,6 +141,7 @@ def test_a_broken_https_listener_fails_nginx(tmp_path: Path) -> None:
             "HTTPS_LISTEN": "8443",
             "TLS_CERT_FILE": str(tmp_path / "missing.crt"),
             "TLS_KEY_FILE": str(tmp_path / "missing.key"),
+            "TLS_CA_FILE": str(tmp_path / "missing.crt"),
         },
     )
     (tmp_path / "nginx" / "https").mkdir(parents=True)

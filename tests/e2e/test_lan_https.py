@@ -8,9 +8,12 @@ address is told why media is off, with a link to the https page."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -59,6 +62,10 @@ def make_up(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[MakeUp]:
     workdir = tmp_path_factory.mktemp(f"make-up-{request.param}")
+    # nginx's workers (an unprivileged user when the tests run as root) serve the root
+    # certificate from it, so not under pytest's private temporary directory.
+    data_dir = Path(tempfile.mkdtemp(prefix="vr-make-up-data-"))
+    data_dir.chmod(0o755)
     tcp = ["HTTP_PORT", "HTTPS_PORT", "BACKEND_PORT", "DEBUG_PORT", "EMBEDDED_SFU_PORT"]
     env = {name: str(free_port()) for name in [*tcp, "LIVEKIT_PORT", "LIVEKIT_TCP_PORT"]}
     env |= {name: str(free_port("udp")) for name in ["DEBUG_SYSLOG_PORT", "LIVEKIT_UDP_PORT"]}
@@ -69,11 +76,12 @@ def make_up(
         # This machine's address on the colleague's network (the default would be the
         # machine's own LAN address, which the namespace reaches too, but less directly).
         "LAN_HOST": lan.host_address,
-        "DATA_DIR": str(workdir / "data"),
+        "DATA_DIR": str(data_dir),
         "FRONTEND_DIST": str(frontend_dist),
     }
     up = ManagedProcess("make-up", ["bash", str(UP_SH)], env=env, cwd=REPO_ROOT, log_dir=workdir)
-    with up:
+    with contextlib.ExitStack() as cleanup, up:
+        cleanup.callback(shutil.rmtree, data_dir, ignore_errors=True)
         deadline = time.monotonic() + 180
         while not PRINTED_LAN.search(up.output()):
             assert up.running, f"make up exited:\n{up.output()[-4000:]}"
@@ -82,12 +90,17 @@ def make_up(
         printed = up.output()
         local, lan_url = PRINTED_LOCAL.search(printed), PRINTED_LAN.search(printed)
         assert local is not None and lan_url is not None, printed
-        yield MakeUp(url=local.group(1), lan_url=lan_url.group(1), tls_dir=workdir / "data" / "tls")
+        yield MakeUp(url=local.group(1), lan_url=lan_url.group(1), tls_dir=data_dir / "tls")
 
 
-def _trusting_home(tls_dir: Path, home: Path) -> Path:
+def _trusting_home(lan: netns.Namespace, make_up: MakeUp, home: Path) -> Path:
     """A home directory whose NSS database (Chromium's on Linux) trusts the local CA's root,
-    made with the README's certutil commands."""
+    fetched from the other machine as the README says and installed with its certutil line."""
+    root = home / "local-ca.crt"
+    home.mkdir(parents=True)
+    plain = make_up.url.replace("localhost", lan.host_address)
+    lan.run(["curl", "-fsS", "-o", str(root), f"{plain}/local-ca.crt"])
+    assert root.read_bytes() == (make_up.tls_dir / "ca.crt").read_bytes()
     nssdb = home / ".pki" / "nssdb"
     nssdb.mkdir(parents=True)
     database = f"sql:{nssdb}"
@@ -95,7 +108,7 @@ def _trusting_home(tls_dir: Path, home: Path) -> Path:
     subprocess.run(
         [
             *("certutil", "-d", database, "-A", "-t", "C,,"),
-            *("-n", "Video Rooms local CA", "-i", str(tls_dir / "ca.crt")),
+            *("-n", "Video Rooms local CA", "-i", str(root)),
         ],
         check=True,
     )
@@ -129,7 +142,7 @@ def test_colleague_on_the_lan_https_address_gets_media_and_both_see_video(
     invite = alice.evaluate("navigator.clipboard.readText()")
     assert invite == f"{make_up.lan_url}/r/{room_id}"
 
-    home = _trusting_home(make_up.tls_dir, tmp_path / "home")
+    home = _trusting_home(lan, make_up, tmp_path / "home")
     colleague = browser.browser_type.launch(
         executable_path=str(lan.chromium_wrapper(tmp_path)),
         args=COLLEAGUE_ARGS,
