@@ -7,7 +7,7 @@ import {join as joinPath, resolve} from "node:path"
 import {after, afterEach, before, describe, test} from "node:test"
 import {launchChromium, launchFirefox, startPulseAudio, startXvfb} from "./browsers.js"
 import {
-  attribute, button, chatLines, createRoom, join, openPerson, ownId, playingAudio, rising,
+  attribute, button, chatLines, createRoom, join, openPerson, ownId, peerConnectionStates, playingAudio, rising,
   sendChat, tile, videoPlayback, waitForAttribute, waitForCount, waitUntil,
 } from "./room-page.js"
 import {startStacks} from "./stack.js"
@@ -62,9 +62,29 @@ async function statsLine(debugUrl, participantId, check){
   assert.fail(`no webrtc stats line of ${participantId} passed in 30 s; the newest: ${JSON.stringify(last)}`)
 }
 
+/** A failure carries the room's warnings and errors from /logs (both browsers, backend, SFU)
+ * and each browser's peer connections with their RTP streams. */
+async function withRoomProblems(debugUrl, roomId, people, body){
+  try {
+    await body()
+  } catch(error){
+    const query = new URLSearchParams({level: "warn", room_id: roomId ?? "", limit: "50"})
+    const lines = await fetch(`${debugUrl}/api/logs?${query}`).then(response => response.json())
+      .then(({logs}) => logs.map(line => `${line.service} ${line.level} ${line.message} ${JSON.stringify(line.metadata)}`))
+      .catch(reading => [`(could not read /logs: ${reading})`])
+    error.message += `\nthe room's warnings and errors in /logs:\n${lines.join("\n")}`
+    for(const person of people()){
+      const states = await peerConnectionStates(person.page).catch(reading => String(reading))
+      error.message += `\n${person.name}'s peer connections: ${JSON.stringify(states)}`
+    }
+    throw error
+  }
+}
+
 for(const provider of PROVIDERS){
   describe(`Firefox and Chromium in one call on ${provider}`, () => {
     let app, chrome, fox, roomId
+    const check = (name, body) => test(name, () => withRoomProblems(app.debug_url, roomId, () => [chrome, fox].filter(Boolean), body))
 
     before(async () => {
       app = stacks.stacks[provider]
@@ -87,7 +107,7 @@ for(const provider of PROVIDERS){
       await Promise.allSettled([chrome?.close(), fox?.close()])
     })
 
-    test("Firefox's pre-join screen plays its camera, moves its microphone meter and lists its devices", async () => {
+    check("Firefox's pre-join screen plays its camera, moves its microphone meter and lists its devices", async () => {
       const {page} = fox
       await page.waitForSelector('form[aria-label="Join the call"]')
       await waitUntil(page, () => document.querySelector(".preview video")?.videoWidth > 0)
@@ -107,14 +127,14 @@ for(const provider of PROVIDERS){
       await join(fox)
     })
 
-    test("each decodes the other's video and receives its audio", async () => {
+    check("each decodes the other's video and receives its audio", async () => {
       await waitForCount(chrome.page, ".grid .tile", 2)
       await waitForCount(fox.page, ".grid .tile", 2)
       await assertSeesAndHears(chrome, fox)
       await assertSeesAndHears(fox, chrome)
     })
 
-    test("connection quality shows on both tiles in both browsers", async () => {
+    check("connection quality shows on both tiles in both browsers", async () => {
       // On loopback every path is clean: each tile reaches "excellent" or "good". The scores
       // follow live measurements (LiveKit's from its server, the embedded SFU's from the
       // browser's stats), so a loaded machine may dip them for a moment: polled for a while.
@@ -134,7 +154,7 @@ for(const provider of PROVIDERS){
       }
     })
 
-    test("Firefox's stats lines in /logs carry both directions, sizes, bitrates and the path", async () => {
+    check("Firefox's stats lines in /logs carry both directions, sizes, bitrates and the path", async () => {
       const foxId = await ownId(fox.page)
       const chromeId = await ownId(chrome.page)
       const flowing = stream => stream.bitrateKbps > 0 && stream.path === "udp"
@@ -148,7 +168,7 @@ for(const provider of PROVIDERS){
       console.log(`Firefox's stats line: ${JSON.stringify(line.metadata.streams)}`)
     })
 
-    test("Firefox's mute and camera off are seen by Chromium", async () => {
+    check("Firefox's mute and camera off are seen by Chromium", async () => {
       const foxTile = tile(fox.name)
       await waitForAttribute(chrome.page, foxTile, "data-mic", "on")
       await fox.page.locator(`nav ${button("Microphone")}`).click()
@@ -167,7 +187,7 @@ for(const provider of PROVIDERS){
       await assertSeesAndHears(chrome, fox)
     })
 
-    test("Firefox's screen share is seen by Chromium, and ends", async () => {
+    check("Firefox's screen share is seen by Chromium, and ends", async () => {
       await fox.page.locator(`nav ${button("Share screen")}`).click()
       await chrome.page.waitForSelector(`.stage-main ${tile(fox.name, "screen")}`)
       const {first, second} = await videoPlayback(chrome.page, fox.name, "screen")
@@ -177,7 +197,7 @@ for(const provider of PROVIDERS){
       await waitForCount(chrome.page, ".stage-main", 0)
     })
 
-    test("chat goes both ways", async () => {
+    check("chat goes both ways", async () => {
       await sendChat(fox.page, "Hello from Firefox")
       await chrome.page.waitForSelector('button[aria-label="Chat, 1 unread"]')
       await sendChat(chrome.page, "Hello from Chromium")
@@ -191,7 +211,7 @@ for(const provider of PROVIDERS){
       }
     })
 
-    test("Firefox leaves and rejoins, and both see and hear each other again", async () => {
+    check("Firefox leaves and rejoins, and both see and hear each other again", async () => {
       await fox.page.locator(`nav ${button("Leave")}`).click()
       await waitUntil(fox.page, () => [...document.querySelectorAll("h1")].some(h => h.textContent === "You left the call"))
       await waitForCount(chrome.page, ".grid .tile", 1)

@@ -153,3 +153,16 @@ export async function playingAudio(page){
 export async function ownId(page){
   return attribute(page, '[data-local="true"][data-source="camera"]', "data-participant-id")
 }
+
+/** The page's peer connections as WebRTC sees them, for a failing test's message. */
+export async function peerConnectionStates(page){
+  return page.evaluate(async () => Promise.all(window.__pcs.map(async pc => {
+    const streams = []
+    ;(await pc.getStats()).forEach(stat => {
+      if(stat.type !== "inbound-rtp" && stat.type !== "outbound-rtp"){ return }
+      const {type, kind, mid, ssrc, bytesReceived, bytesSent, framesDecoded, framesEncoded, pliCount, firCount, nackCount, keyFramesDecoded} = stat
+      streams.push({type, kind, mid, ssrc, bytesReceived, bytesSent, framesDecoded, framesEncoded, keyFramesDecoded, pliCount, firCount, nackCount})
+    })
+    return {connection: pc.connectionState, signaling: pc.signalingState, streams}
+  })))
+}
