@@ -47,9 +47,12 @@ def backend(
     workdir = tmp_path_factory.mktemp("schemathesis")
     database_url = f"sqlite+aiosqlite:///{workdir / 'rooms.db'}"
     migrate.upgrade(database_url)
-    process = backend_process(livekit, database_url, log_dir=workdir).start_and_wait()
-    yield process
-    process.stop()
+    process = backend_process(livekit, database_url, log_dir=workdir)
+    try:
+        # Stopped even when it never gets ready: a slow machine must not leak the process.
+        yield process.start_and_wait(timeout=60)
+    finally:
+        process.stop()
 
 
 @pytest.fixture(scope="module")
