@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 from vr_common.admin_tokens import issue_admin_token
 
-from vr_testkit.processes import ManagedProcess, free_port
+from vr_testkit.processes import STARTUP_TIMEOUT, ManagedProcess, free_port
 
 
 class EmbeddedSfuProcess(ManagedProcess):
@@ -85,7 +85,7 @@ class EmbeddedSfuProcess(ManagedProcess):
         )
         response.raise_for_status()
 
-    def start_and_wait(self, timeout: float = 30.0) -> EmbeddedSfuProcess:
+    def start_and_wait(self, timeout: float = STARTUP_TIMEOUT) -> EmbeddedSfuProcess:
         self.start()
         self.wait_http(self.http_url + "/health", timeout=timeout, expect=200)
         return self

@@ -18,6 +18,11 @@ import httpx
 REPO_ROOT = Path(__file__).resolve().parents[3]
 TOOLS_BIN = REPO_ROOT / ".tools" / "bin"
 
+# How long a started server may take to answer: generous because a loaded 2-core machine was
+# seen taking over 30 s to start a backend (Python 3.13 suite, load 17). A process that dies
+# still fails at once (wait_http and wait_port check it on every attempt).
+STARTUP_TIMEOUT = 90.0
+
 
 def render_config(template: Path, env: Mapping[str, str]) -> str:
     """A config template rendered by config/render.sh, exactly as deployments render it."""
@@ -126,7 +131,9 @@ class ManagedProcess:
         except FileNotFoundError:
             return ""
 
-    def wait_http(self, url: str, timeout: float = 30.0, expect: int | None = None) -> None:
+    def wait_http(
+        self, url: str, timeout: float = STARTUP_TIMEOUT, expect: int | None = None
+    ) -> None:
         """Wait until `url` answers (with `expect` if given); fail early if the process died."""
         deadline = time.monotonic() + timeout
         last_error = "no attempt"
@@ -143,7 +150,9 @@ class ManagedProcess:
             time.sleep(0.1)
         raise TimeoutError(f"{self.name} not ready at {url}: {last_error}\n{self.output()[-4000:]}")
 
-    def wait_port(self, port: int, host: str = "127.0.0.1", timeout: float = 30.0) -> None:
+    def wait_port(
+        self, port: int, host: str = "127.0.0.1", timeout: float = STARTUP_TIMEOUT
+    ) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.running:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from vr_testkit.api import ADMIN_TOKEN
 from vr_testkit.livekit import LiveKitServer
-from vr_testkit.processes import ManagedProcess, free_port
+from vr_testkit.processes import STARTUP_TIMEOUT, ManagedProcess, free_port
 
 
 class BackendProcess(ManagedProcess):
@@ -19,7 +19,7 @@ class BackendProcess(ManagedProcess):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start_and_wait(self, timeout: float = 30.0) -> BackendProcess:
+    def start_and_wait(self, timeout: float = STARTUP_TIMEOUT) -> BackendProcess:
         self.start()
         self.wait_http(self.url + "/api/health", timeout=timeout, expect=200)
         return self
