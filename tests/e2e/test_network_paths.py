@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from vr_testkit import netns
 from vr_testkit.certs import self_signed
 from vr_testkit.coturn import Coturn
@@ -29,6 +29,7 @@ from vr_testkit.room_page import (
     create_room,
     join,
     presented_frames,
+    tile,
 )
 from vr_testkit.sockets import udp_sockets
 
@@ -160,6 +161,11 @@ def _shipped_path(network: Network, room_id: str, page: Page) -> str:
         time.sleep(1)
 
 
+def _path_label(page: Page, name: str) -> Locator:
+    """The connection path shown in `name`'s camera tile (its connection-quality details)."""
+    return page.locator(f"{tile(page, name)} .tile-path")
+
+
 def _assert_sfu_ports(network: Network) -> None:
     sfu = network.stack.embedded_sfu
     if network.sfu_ports is None or not isinstance(sfu, EmbeddedSfuProcess):
@@ -178,7 +184,8 @@ def _call(
     join(alice)
     bob = remote_page()
     bob.goto(f"{network.app_url}/r/{room_id}")
-    join(bob, "Bob")
+    # Over a relay, ICE tries the direct candidates first: allow it time to give up on them.
+    join(bob, "Bob", connect_timeout_ms=30_000)
     _sees_and_hears(alice, "Bob")
     _sees_and_hears(bob, "Alice")
     _assert_sfu_ports(network)
@@ -190,6 +197,7 @@ def test_behind_nat_with_udp_the_path_is_direct(
 ) -> None:
     room_id, _alice, bob = _call(network, new_page, remote_page)
     assert _shipped_path(network, room_id, bob) == "udp"
+    expect(_path_label(bob, "Bob")).to_have_attribute("data-path", "udp")
 
 
 def test_without_udp_and_only_web_ports_the_call_is_relayed_over_tls(
@@ -199,7 +207,11 @@ def test_without_udp_and_only_web_ports_the_call_is_relayed_over_tls(
     network.ns.allow_only_tcp_to([network.stack.http_port, TURN_TLS_PORT])
     room_id, alice, bob = _call(network, new_page, remote_page)
     assert _shipped_path(network, room_id, bob) == "turn-tls"
+    # Bob's tiles say so in words: his own connection, and how Alice's media reaches him.
+    for name in ("Bob", "Alice"):
+        expect(_path_label(bob, name)).to_have_text("Relayed over TLS")
+    # Alice, on this machine, still receives Bob straight over UDP from the SFU.
+    expect(_path_label(alice, "Bob")).to_have_text("Direct (UDP)")
     # Still flowing a while later, and still inside the range.
     _sees_and_hears(alice, "Bob")
     _assert_sfu_ports(network)
-    expect(bob.locator('[data-local="true"][data-source="camera"]')).to_be_visible()

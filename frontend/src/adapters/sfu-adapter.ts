@@ -1,3 +1,5 @@
+import type { ConnectionPath } from '../services/webrtc-stats.ts';
+
 // The one interface the UI uses to talk to an SFU. It is shaped around what the room page
 // shows (participants, their media, the connection), not around any SFU's API, so that the
 // LiveKit adapter and the embedded-SFU adapter can both implement it without leaking through.
@@ -83,6 +85,8 @@ export interface StreamStats {
   width: number | null;
   height: number | null;
   framesPerSecond: number | null;
+  /** How the media travels between this browser and the SFU (webrtc-stats.ts). */
+  path: ConnectionPath | null;
 }
 
 /** Adapters report what they see (joins, reconnects, failures) through this. */

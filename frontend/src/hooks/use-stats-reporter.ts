@@ -1,9 +1,17 @@
-import { useEffect } from 'react';
-import type { SfuAdapter } from '../adapters/sfu-adapter.ts';
+import { useEffect, useState } from 'react';
+import type { SfuAdapter, StreamStats } from '../adapters/sfu-adapter.ts';
 import { logger } from '../services/debug-logger.ts';
 
-/** Ships a summary of every stream's WebRTC stats to the debug service while connected. */
-export function useStatsReporter(adapter: SfuAdapter | null, active: boolean, intervalMs = 5000) {
+/**
+ * Ships a summary of every stream's WebRTC stats to the debug service while connected, and
+ * returns the latest sample (the tiles show each participant's path from it).
+ */
+export function useStatsReporter(
+  adapter: SfuAdapter | null,
+  active: boolean,
+  intervalMs = 5000,
+): readonly StreamStats[] {
+  const [latest, setLatest] = useState<readonly StreamStats[]>([]);
   useEffect(() => {
     if (!adapter || !active) return;
     let running = false;
@@ -14,6 +22,7 @@ export function useStatsReporter(adapter: SfuAdapter | null, active: boolean, in
       adapter
         .getStats()
         .then((streams) => {
+          setLatest(streams);
           if (streams.length > 0) logger.info('webrtc stats', { streams });
         })
         .catch((error: unknown) => {
@@ -27,4 +36,5 @@ export function useStatsReporter(adapter: SfuAdapter | null, active: boolean, in
       clearInterval(timer);
     };
   }, [adapter, active, intervalMs]);
+  return latest;
 }

@@ -92,15 +92,18 @@ def create_room(page: Page, app: HasUrl, name: str) -> str:
     return page.url.rsplit("/", 1)[1]
 
 
-def join(page: Page, name: str | None = None) -> None:
-    """From the pre-join screen: wait for the camera preview, then join."""
+def join(page: Page, name: str | None = None, *, connect_timeout_ms: float = 5_000) -> None:
+    """From the pre-join screen: wait for the camera preview, then join (and for the call's
+    controls, within `connect_timeout_ms`: longer for a browser on a slow or relayed path)."""
     form = page.get_by_role("form", name="Join the call")
     expect(form).to_be_visible()
     if name is not None:
         form.get_by_label("Your name").fill(name)
     expect(page.locator(".preview video")).to_be_visible()
     form.get_by_role("button", name="Join", exact=True).click()
-    expect(page.get_by_role("navigation", name="Call controls")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Call controls")).to_be_visible(
+        timeout=connect_timeout_ms
+    )
 
 
 def presented_frames(page: Page, name: str, source: str = "camera") -> tuple[float, float]:

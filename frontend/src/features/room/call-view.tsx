@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DisconnectReason, SfuAdapter } from '../../adapters/sfu-adapter.ts';
 import { useElementSize } from '../../hooks/use-element-size.ts';
 import { useKeyboardShortcuts } from '../../hooks/use-keyboard-shortcuts.ts';
@@ -16,6 +16,7 @@ import { gridLayout } from './grid-layout.ts';
 import { CallProblems } from './media-problems/call-problems.tsx';
 import { reportDeviceFailure } from './media-problems/report-device-failure.ts';
 import { useMediaUnreachable } from './media-problems/use-media-reachability.ts';
+import { pathsByParticipant } from './connection-paths.ts';
 import { ParticipantTile } from './participant-tile.tsx';
 import { PeoplePanel } from './people-panel.tsx';
 import { inviteLink } from './secure-context.ts';
@@ -56,7 +57,8 @@ export function CallView(props: Props) {
   const local = room.participants.find((participant) => participant.isLocal);
   const sharer = room.participants.find((participant) => participant.screenSharing);
 
-  useStatsReporter(adapter, room.connectionState === 'connected');
+  const streamStats = useStatsReporter(adapter, room.connectionState === 'connected');
+  const paths = useMemo(() => pathsByParticipant(streamStats), [streamStats]);
   const unreachable = useMediaUnreachable(adapter);
   const httpsUrl = useHttpsUrl(window.location.protocol !== 'https:');
 
@@ -157,6 +159,7 @@ export function CallView(props: Props) {
       mediaUnreachable={unreachable && !participant.isLocal}
       handRaised={raised.has(participant.id)}
       reaction={live.reactions.findLast((shown) => shown.participantId === participant.id)}
+      path={paths.get(participant.id) ?? null}
     />
   ));
   const shape = gridLayout(room.participants.length, size.width, size.height);

@@ -2,6 +2,8 @@ import { useEffect, useRef } from 'react';
 import { HandIcon, MicIcon } from '../../components/icons.tsx';
 import type { ShownReaction } from '../../services/room-channel.ts';
 import { MediaUnreachableNotice } from './media-problems/media-unreachable-notice.tsx';
+import type { ConnectionPath } from '../../services/webrtc-stats.ts';
+import { ConnectionPathLabel } from './connection-path.tsx';
 import { reactionKind } from './reactions.ts';
 import type {
   ConnectionQuality,
@@ -46,6 +48,7 @@ interface Props {
   reaction?: ShownReaction | undefined;
   /** Signalling works but media does not arrive: say why on the tile instead of a blank. */
   mediaUnreachable?: boolean;
+  path?: ConnectionPath | null;
 }
 
 function ReactionBubble({ reaction }: { reaction: ShownReaction }) {
@@ -60,7 +63,15 @@ function ReactionBubble({ reaction }: { reaction: ShownReaction }) {
 }
 
 export function ParticipantTile(props: Props) {
-  const { adapter, participant, source, handRaised = false, reaction, mediaUnreachable } = props;
+  const {
+    adapter,
+    participant,
+    source,
+    handRaised = false,
+    reaction,
+    mediaUnreachable,
+    path = null,
+  } = props;
   const videoRef = useRef<HTMLVideoElement>(null);
   const showVideo = source === 'screen' ? participant.screenSharing : participant.cameraEnabled;
   const { id, videoRevision } = participant;
@@ -113,6 +124,13 @@ export function ParticipantTile(props: Props) {
           <span className="muted-icon" role="img" aria-label={`${participant.name} is muted`}>
             <MicIcon off />
           </span>
+        )}
+        {source === 'camera' && (
+          <ConnectionPathLabel
+            path={path}
+            name={participant.name}
+            isLocal={participant.isLocal}
+          />
         )}
         {source === 'camera' && <QualityIndicator quality={participant.connectionQuality} />}
       </figcaption>
