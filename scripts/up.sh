@@ -14,6 +14,9 @@
 #                 put in the certificate (default: the address of the default route's interface)
 #   SFU_PROVIDER  embedded (default: nothing else to install) or livekit (.tools/bin/livekit-server)
 #   DATA_DIR      where the databases and the certificates are kept (default data)
+#   TURN_ENABLED  true: also run coturn (scripts/coturn.sh) for the embedded SFU, so people whose
+#                 network blocks UDP connect over TURN/TCP (TURN_ADDRESS: the address they reach,
+#                 default LAN_HOST's address; TURN_PORT 3478; TLS too with TURN_CERT_FILE/KEY_FILE)
 # For running several at once (the tests do): BACKEND_PORT, DEBUG_PORT, DEBUG_SYSLOG_PORT,
 # EMBEDDED_SFU_PORT, LIVEKIT_PORT, LIVEKIT_UDP_PORT, LIVEKIT_TCP_PORT (7882/7881: LiveKit's
 # media), and FRONTEND_DIST, an already built frontend to serve instead of building one.
@@ -115,6 +118,35 @@ wait_http() {
   die "$name did not become ready at $url"
 }
 
+# The TURN relay for the embedded SFU: browsers get its URLs with short-lived credentials from
+# the SFU, minted from a secret made for this run (docs/deploy.md "Connectivity").
+SFU_TURN_ENV=()
+if [ "${TURN_ENABLED:-false}" = true ] && [ "$SFU_PROVIDER" = embedded ]; then
+  # coturn listens on an address, not a name: LAN_HOST's when it is one.
+  if [ -z "${TURN_ADDRESS:-}" ] && [[ "${LAN_HOST:-}" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+    TURN_ADDRESS="$LAN_HOST"
+  fi
+  TURN_ADDRESS="${TURN_ADDRESS:-$(hostname -I 2>/dev/null | awk '{print $1}')}"
+  TURN_ADDRESS="${TURN_ADDRESS:-127.0.0.1}"
+  TURN_PORT="${TURN_PORT:-3478}"
+  TURN_TLS_PORT="${TURN_TLS_PORT:-5349}"
+  TURN_SECRET="$(openssl rand -hex 32)"
+  turn_urls="turn:$TURN_ADDRESS:$TURN_PORT?transport=udp,turn:$TURN_ADDRESS:$TURN_PORT?transport=tcp"
+  if [ -n "${TURN_CERT_FILE:-}" ]; then
+    turn_urls="$turn_urls,turns:${TURN_DOMAIN:-$TURN_ADDRESS}:$TURN_TLS_PORT?transport=tcp"
+  fi
+  say "starting coturn on $TURN_ADDRESS:$TURN_PORT (TURN over UDP and TCP)"
+  start turn env TURN_ADDRESS="$TURN_ADDRESS" TURN_PORT="$TURN_PORT" TURN_TLS_PORT="$TURN_TLS_PORT" \
+    TURN_SECRET="$TURN_SECRET" TURN_DIR="$RUN_DIR/turn" ./scripts/coturn.sh
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/$TURN_ADDRESS/$TURN_PORT") 2>/dev/null && break
+    sleep 0.2
+  done
+  (exec 3<>"/dev/tcp/$TURN_ADDRESS/$TURN_PORT") 2>/dev/null \
+    || { tail -n 30 "$RUN_DIR/turn.log" >&2; die "coturn did not start on $TURN_ADDRESS:$TURN_PORT"; }
+  SFU_TURN_ENV=(EMBEDDED_SFU_TURN_URLS="$turn_urls" EMBEDDED_SFU_TURN_SECRET="$TURN_SECRET")
+fi
+
 if [ "$SFU_PROVIDER" = livekit ]; then
   say "starting livekit-server (dev mode: key devkey, secret secret)"
   # Signalling on loopback only (nginx proxies /rtc); media on every interface: in dev mode
@@ -124,7 +156,7 @@ if [ "$SFU_PROVIDER" = livekit ]; then
 else
   say "starting the embedded SFU (development key devkey, secret secret)"
   # aioice offers a host candidate on every non-loopback address, the LAN one included.
-  start sfu env EMBEDDED_SFU_PORT="$EMBEDDED_SFU_PORT" \
+  start sfu env EMBEDDED_SFU_PORT="$EMBEDDED_SFU_PORT" "${SFU_TURN_ENV[@]}" \
     EMBEDDED_SFU_ROOM_REGISTRY_FILE="$DATA_DIR/embedded-sfu-rooms.json" \
     EMBEDDED_SFU_WEBHOOK_URL="http://127.0.0.1:$BACKEND_PORT/api/webhooks/livekit" \
     uv run --locked python -m embedded_sfu

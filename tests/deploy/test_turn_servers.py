@@ -5,15 +5,18 @@ server on loopback; coturn is spoken to by a real TURN client (aioice) over UDP,
 from __future__ import annotations
 
 import asyncio
+import secrets
 import socket
 import ssl
 from pathlib import Path
 
 import pytest
 from aioice import stun, turn
+from embedded_sfu.turn_credentials import TurnRelay
 from vr_testkit.certs import self_signed
 from vr_testkit.coturn import TLS_NAME, Coturn, rest_credentials
 from vr_testkit.livekit import LiveKitServer, LiveKitTurn
+from vr_testkit.processes import REPO_ROOT, ManagedProcess, free_port, free_udp_range
 
 
 class _Sink(asyncio.DatagramProtocol):
@@ -87,3 +90,40 @@ def test_coturn_relays_for_rest_credentials_and_refuses_expired_ones(tmp_path: P
             asyncio.run(_allocate((server.address, server.port), *forged, transport="tcp"))
     finally:
         server.stop()
+
+
+def test_make_ups_coturn_relays_for_the_embedded_sfus_credentials(tmp_path: Path) -> None:
+    # scripts/coturn.sh as scripts/up.sh starts it (TURN_ENABLED=true), on free ports, and
+    # credentials minted by the embedded SFU's own code from the same secret.
+    secret = secrets.token_hex(32)
+    port, tls_port, relay_start = free_port(), free_port(), free_udp_range(10)
+    process = ManagedProcess(
+        "coturn",
+        [str(REPO_ROOT / "scripts" / "coturn.sh")],
+        env={
+            "TURN_ADDRESS": "127.0.0.1",
+            "TURN_SECRET": secret,
+            "TURN_DIR": str(tmp_path / "turn"),
+            "TURN_PORT": str(port),
+            "TURN_TLS_PORT": str(tls_port),
+            "TURN_RELAY_PORT_START": str(relay_start),
+            "TURN_RELAY_PORT_END": str(relay_start + 9),
+        },
+        log_dir=tmp_path,
+    ).start()
+    try:
+        process.wait_port(port, timeout=20)
+        process.wait_port(tls_port, timeout=20)
+        relay = TurnRelay([f"turn:127.0.0.1:{port}"], secret, ttl_seconds=600)
+        username, password = relay.credentials("p_alice")
+        for transport in ("udp", "tcp"):
+            host, relay_port = asyncio.run(
+                _allocate(("127.0.0.1", port), username, password, transport=transport)
+            )
+            assert host == "127.0.0.1"
+            assert relay_start <= relay_port <= relay_start + 9
+        wrong = TurnRelay(relay.urls, "another-secret", 600).credentials("p_alice")
+        with pytest.raises(stun.TransactionFailed):
+            asyncio.run(_allocate(("127.0.0.1", port), *wrong, transport="tcp"))
+    finally:
+        process.stop()
