@@ -128,6 +128,10 @@ def remote_page(network: Network, browser: Browser, tmp_path: Path) -> Iterator[
 
 
 def _sees_and_hears(viewer: Page, name: str) -> None:
+    # A loaded machine and a relayed path make the first subscription slow: wait for it.
+    video = viewer.locator(f"{tile(viewer, name)} video")
+    expect(video).to_be_visible(timeout=30_000)
+    viewer.wait_for_function("(v) => v.videoWidth > 0", arg=video.element_handle(), timeout=30_000)
     before, after = presented_frames(viewer, name)
     assert after > before, f"{name}'s video does not play"
     deadline = time.monotonic() + 20
