@@ -76,8 +76,8 @@ def sqlite_url(tmp_path: Path) -> str:
 def settings_for(livekit: LiveKitServer, database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": database_url,
-        "livekit_api_key": livekit.api_key,
-        "livekit_api_secret": livekit.api_secret,
+        "sfu_api_key": livekit.api_key,
+        "sfu_api_secret": livekit.api_secret,
         "livekit_url": livekit.http_url,
         "livekit_public_url": livekit.ws_url,
         "admin_token": ADMIN_TOKEN,

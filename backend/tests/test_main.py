@@ -25,11 +25,18 @@ def run_backend(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     ("env", "complaint"),
     [
-        ({}, "LIVEKIT_API_KEY is the development default"),
-        ({"LIVEKIT_API_KEY": "prodkey"}, "LIVEKIT_API_SECRET is the development default"),
+        ({}, "SFU_API_KEY (or LIVEKIT_API_KEY) is the development default"),
+        (
+            {"LIVEKIT_API_KEY": "prodkey"},
+            "SFU_API_SECRET (or LIVEKIT_API_SECRET) is the development default",
+        ),
         (
             {"LIVEKIT_API_KEY": "prodkey", "LIVEKIT_API_SECRET": "short-secret"},
-            "LIVEKIT_API_SECRET is shorter than 32 characters",
+            "SFU_API_SECRET (or LIVEKIT_API_SECRET) is shorter than 32 characters",
+        ),
+        (
+            {"SFU_API_KEY": "prodkey", "SFU_API_SECRET": "short-secret"},
+            "SFU_API_SECRET (or LIVEKIT_API_SECRET) is shorter than 32 characters",
         ),
         (
             {"LIVEKIT_API_KEY": "prodkey", "LIVEKIT_API_SECRET": STRONG},

@@ -25,9 +25,10 @@ def test_values_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
 @pytest.mark.parametrize(
     ("token", "problem"),
     [
-        (DEVELOPMENT_TOKEN, "must be set"),
-        ("", "must be set"),
-        ("short-secret", "12 characters"),
+        (DEVELOPMENT_TOKEN, "DEBUG_TOKEN is the development default"),
+        ("", "DEBUG_TOKEN is not set"),
+        ("  ", "DEBUG_TOKEN is not set"),
+        ("short-secret", "DEBUG_TOKEN is shorter than 32 characters"),
         ("x" * 32, None),
     ],
 )

@@ -36,15 +36,22 @@ def _free_port() -> int:
 @pytest.mark.parametrize(
     ("env", "complaint"),
     [
-        ({}, "LIVEKIT_API_KEY is the development default"),
-        ({"LIVEKIT_API_KEY": "prodkey"}, "LIVEKIT_API_SECRET is the development default"),
+        ({}, "SFU_API_KEY (or LIVEKIT_API_KEY) is the development default"),
+        (
+            {"LIVEKIT_API_KEY": "prodkey"},
+            "SFU_API_SECRET (or LIVEKIT_API_SECRET) is the development default",
+        ),
         (
             {"LIVEKIT_API_KEY": "prodkey", "LIVEKIT_API_SECRET": "short-secret"},
-            "LIVEKIT_API_SECRET is shorter than 32 characters",
+            "SFU_API_SECRET (or LIVEKIT_API_SECRET) is shorter than 32 characters",
+        ),
+        (
+            {"SFU_API_KEY": "prodkey", "SFU_API_SECRET": "short-secret"},
+            "SFU_API_SECRET (or LIVEKIT_API_SECRET) is shorter than 32 characters",
         ),
         (
             {"EMBEDDED_SFU_API_KEY": "prodkey", "EMBEDDED_SFU_API_SECRET": "short-secret"},
-            "LIVEKIT_API_SECRET is shorter than 32 characters",
+            "SFU_API_SECRET (or LIVEKIT_API_SECRET) is shorter than 32 characters",
         ),
         (
             {
@@ -69,7 +76,7 @@ def test_production_names_every_problem_at_once() -> None:
     result = run_sfu({"APP_ENV": "production", "EMBEDDED_SFU_TEST_HOOKS": "true"})
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
-    for name in ("LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "EMBEDDED_SFU_TEST_HOOKS"):
+    for name in ("SFU_API_KEY", "SFU_API_SECRET", "EMBEDDED_SFU_TEST_HOOKS"):
         assert name in line
 
 

@@ -46,8 +46,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             sfu,
             sfu_health,
             default_room_options(settings),
-            settings.livekit_api_key,
-            settings.livekit_api_secret,
             timedelta(seconds=settings.max_session_seconds),
         )
         app.state.realtime = await Realtime.open(settings, engine, app.state.room_service)

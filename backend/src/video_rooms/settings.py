@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from vr_common.production_secrets import (
     DEV_SFU_API_KEY,
@@ -23,7 +23,9 @@ PUBLIC_URL_PATTERN = r"^(wss?://[^\s/]+(/\S*)?|/\S*)$"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # populate_by_name: code (tests, the registry) passes fields by name; the environment may
+    # use any of a field's alias choices.
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     app_env: Literal["development", "production"] = "development"
     host: str = "127.0.0.1"
@@ -33,17 +35,28 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///data/video_rooms.db"
     redis_url: str | None = None
 
-    sfu_provider: Literal["livekit", "embedded"] = "livekit"
-    # The one API key/secret pair: signs room tokens for either SFU, and admin calls.
-    livekit_api_key: str = DEV_SFU_API_KEY
-    livekit_api_secret: str = DEV_SFU_API_SECRET
-    # Where the backend reaches LiveKit's server API, and where browsers connect. A public URL
-    # is a ws:// or wss:// URL, or a path on the app's own origin (nginx proxies /rtc to the
-    # SFU; the browser picks ws or wss to match the page).
+    # A name registered in video_rooms.sfu.registry.PROVIDERS.
+    sfu_provider: str = "livekit"
+    # The one API key/secret pair: signs room tokens for either SFU, and admin calls. The
+    # seed's LIVEKIT_API_KEY / LIVEKIT_API_SECRET are read when SFU_API_KEY / SFU_API_SECRET
+    # are not set.
+    sfu_api_key: str = Field(
+        default=DEV_SFU_API_KEY, validation_alias=AliasChoices("SFU_API_KEY", "LIVEKIT_API_KEY")
+    )
+    sfu_api_secret: str = Field(
+        default=DEV_SFU_API_SECRET,
+        validation_alias=AliasChoices("SFU_API_SECRET", "LIVEKIT_API_SECRET"),
+    )
+    # Where the backend reaches the chosen SFU's server API, and where browsers connect to it.
+    # A public URL is a ws:// or wss:// URL, or a path on the app's own origin (nginx proxies
+    # /rtc to the SFU; the browser picks ws or wss to match the page). Unset, each provider
+    # reads its own variables below (LIVEKIT_URL is the seed's name).
+    sfu_url: str | None = None
+    sfu_public_url: str | None = Field(default=None, pattern=PUBLIC_URL_PATTERN)
     livekit_url: str = "http://127.0.0.1:7880"
     livekit_public_url: str = Field(default="/", pattern=PUBLIC_URL_PATTERN)
-    # Where the backend reaches the embedded SFU's admin API, and its signalling WebSocket
-    # for browsers (`python -m embedded_sfu`, see docs/embedded-sfu.md).
+    # The embedded SFU's admin API and signalling WebSocket (`python -m embedded_sfu`, see
+    # docs/embedded-sfu.md).
     embedded_sfu_url: str = "http://127.0.0.1:7890"
     embedded_sfu_public_url: str = Field(default="/rtc", pattern=PUBLIC_URL_PATTERN)
 
@@ -84,11 +97,22 @@ class Settings(BaseSettings):
     debug_token: str | None = None
     log_level: str = "INFO"
 
-    @field_validator("public_https_url", mode="before")
+    @field_validator("public_https_url", "sfu_url", "sfu_public_url", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
-        # env.example writes an unset value as NAME= (an empty string).
+        # env.example writes an unset value as NAME= (an empty string); for SFU_URL and
+        # SFU_PUBLIC_URL unset means the provider's own variable.
         return None if value == "" else value
+
+    @field_validator("sfu_provider")
+    @classmethod
+    def _registered_provider(cls, name: str) -> str:
+        # Imported here: the registry builds providers from these settings.
+        from video_rooms.sfu.registry import PROVIDERS
+
+        if name not in PROVIDERS:
+            raise ValueError(f"must be one of {', '.join(sorted(PROVIDERS))}")
+        return name
 
     @cached_property
     def is_production(self) -> bool:
@@ -99,9 +123,9 @@ class Settings(BaseSettings):
         if not self.is_production:
             return []
         return development_secret_problems(
-            self.livekit_api_key,
+            self.sfu_api_key,
+            self.sfu_api_secret,
             {
-                "LIVEKIT_API_SECRET": (self.livekit_api_secret, DEV_SFU_API_SECRET),
                 "SECRET_KEY_BASE": (self.secret_key_base, DEV_SECRET_KEY_BASE),
                 "ADMIN_TOKEN": (self.admin_token, DEV_ADMIN_TOKEN),
             },

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
 import httpx
+import pytest
 from google.protobuf.json_format import MessageToJson
 from livekit import api
 from video_rooms.settings import Settings
@@ -29,14 +30,15 @@ def signed_webhook(settings: Settings, event: str, room_id: str, identity: str) 
     )
     digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
     token = (
-        api.AccessToken(settings.livekit_api_key, settings.livekit_api_secret)
-        .with_sha256(digest)
-        .to_jwt()
+        api.AccessToken(settings.sfu_api_key, settings.sfu_api_secret).with_sha256(digest).to_jwt()
     )
     return body, token
 
 
+# LiveKit is configured with /livekit; /sfu is the same handler under the provider-neutral name.
+@pytest.mark.parametrize("path", ["/api/webhooks/livekit", "/api/webhooks/sfu"])
 async def test_a_full_room_refuses_the_next_join_right_after_the_webhook(
+    path: str,
     livekit: LiveKitServer,
     sqlite_url: str,
     make_settings: Callable[..., Settings],
@@ -48,10 +50,19 @@ async def test_a_full_room_refuses_the_next_join_right_after_the_webhook(
         room_id = created["room_id"]
         joined = await client.post(f"/api/rooms/{room_id}/join", json={"participant_name": "Bob"})
         assert joined.status_code == 200  # nobody connected yet: this join also loaded the cache
+        forger = make_settings(livekit, sqlite_url, sfu_api_secret="f" * 40)
+        body, forged = signed_webhook(forger, "participant_joined", room_id, created["room_id"])
+        refused = await client.post(
+            path,
+            content=body,
+            headers={"Authorization": forged, "Content-Type": "application/webhook+json"},
+        )
+        assert refused.status_code == 401
+        assert refused.json()["error"]["code"] == "unauthorized"
         for identity in (created["participant_id"], joined.json()["participant_id"]):
             body, token = signed_webhook(settings, "participant_joined", room_id, identity)
             response = await client.post(
-                "/api/webhooks/livekit",
+                path,
                 content=body,
                 headers={"Authorization": token, "Content-Type": "application/webhook+json"},
             )
@@ -65,7 +76,7 @@ async def test_a_full_room_refuses_the_next_join_right_after_the_webhook(
             settings, "participant_left", room_id, created["participant_id"]
         )
         await client.post(
-            "/api/webhooks/livekit",
+            path,
             content=body,
             headers={"Authorization": token, "Content-Type": "application/webhook+json"},
         )

@@ -126,8 +126,8 @@ def _embedded_settings(sfu: EmbeddedSfuProcess, sqlite_url: str) -> Settings:
         {
             "database_url": sqlite_url,
             "sfu_provider": "embedded",
-            "livekit_api_key": sfu.api_key,
-            "livekit_api_secret": sfu.api_secret,
+            "sfu_api_key": sfu.api_key,
+            "sfu_api_secret": sfu.api_secret,
             "embedded_sfu_url": sfu.http_url,
             "embedded_sfu_public_url": sfu.ws_url,
             "admin_token": ADMIN_TOKEN,

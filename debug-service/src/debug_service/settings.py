@@ -8,9 +8,9 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from vr_common.log_entry import DEFAULT_LIMITS
+from vr_common.production_secrets import secret_problems
 
 DEVELOPMENT_TOKEN = "development-only-token"
-MIN_PRODUCTION_TOKEN_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -62,12 +62,5 @@ class Settings(BaseSettings):
         """Why the service must not start with these settings, in one line (None: it may)."""
         if not self.production:
             return None
-        token = self.debug_token.strip()
-        if not token or token == DEVELOPMENT_TOKEN:
-            return "DEBUG_TOKEN must be set to a secret of at least 32 characters in production"
-        if len(token) < MIN_PRODUCTION_TOKEN_LENGTH:
-            return (
-                f"DEBUG_TOKEN is {len(token)} characters long; production needs at least "
-                f"{MIN_PRODUCTION_TOKEN_LENGTH}"
-            )
-        return None
+        problems = secret_problems({"DEBUG_TOKEN": (self.debug_token, DEVELOPMENT_TOKEN)})
+        return ("refusing to start in production: " + "; ".join(problems)) if problems else None

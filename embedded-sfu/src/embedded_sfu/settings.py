@@ -1,7 +1,8 @@
 """Configuration of the embedded SFU process, read from the environment.
 
-The API key and secret are read under the same names as the backend's (`LIVEKIT_API_KEY`,
-`LIVEKIT_API_SECRET`): one `.env` configures both, and join tokens mean the same to both.
+The API key and secret are read under the same names as the backend's (`SFU_API_KEY`,
+`SFU_API_SECRET`, or the seed's `LIVEKIT_API_KEY`, `LIVEKIT_API_SECRET`): one `.env` configures
+both, and join tokens mean the same to both.
 """
 
 from __future__ import annotations
@@ -33,11 +34,13 @@ class EmbeddedSfuSettings(BaseSettings):
     port: int = 7890
     api_key: str = Field(
         default=DEV_SFU_API_KEY,
-        validation_alias=AliasChoices("EMBEDDED_SFU_API_KEY", "LIVEKIT_API_KEY"),
+        validation_alias=AliasChoices("EMBEDDED_SFU_API_KEY", "SFU_API_KEY", "LIVEKIT_API_KEY"),
     )
     api_secret: str = Field(
         default=DEV_SFU_API_SECRET,
-        validation_alias=AliasChoices("EMBEDDED_SFU_API_SECRET", "LIVEKIT_API_SECRET"),
+        validation_alias=AliasChoices(
+            "EMBEDDED_SFU_API_SECRET", "SFU_API_SECRET", "LIVEKIT_API_SECRET"
+        ),
     )
     # Comma-separated STUN/TURN URLs (stun:host:port); empty keeps ICE to host candidates,
     # which is all a single machine or a LAN needs.
@@ -107,9 +110,7 @@ class EmbeddedSfuSettings(BaseSettings):
         """
         if self.app_env != "production":
             return []
-        problems = development_secret_problems(
-            self.api_key, {"LIVEKIT_API_SECRET": (self.api_secret, DEV_SFU_API_SECRET)}
-        )
+        problems = development_secret_problems(self.api_key, self.api_secret)
         if self.turn_urls and len(self.turn_secret) < 32:
             problems.append("EMBEDDED_SFU_TURN_SECRET must have 32+ characters with TURN URLs")
         if self.test_hooks:

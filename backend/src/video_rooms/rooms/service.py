@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from vr_common.tokens import RoomTokenClaims, TokenError, verify_room_token
+from vr_common.tokens import RoomTokenClaims, TokenError
 
 from video_rooms.ids import new_participant_id, new_room_id
 from video_rooms.logging_setup import participant_id_var, room_id_var
@@ -37,7 +37,7 @@ from video_rooms.rooms.schemas import (
     SfuPublic,
 )
 from video_rooms.sfu.health_gate import SfuHealthGate
-from video_rooms.sfu.provider import RoomOptions, SfuProvider, SfuUnavailable
+from video_rooms.sfu.provider import RoomOptions, SfuEvent, SfuProvider, SfuUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -64,16 +64,12 @@ class RoomService:
         sfu: SfuProvider,
         health: SfuHealthGate,
         room_options: RoomOptions,
-        api_key: str,
-        api_secret: str,
         max_session: timedelta = timedelta(hours=12),
     ) -> None:
         self._repo = repository
         self._sfu = sfu
         self._health = health
         self._room_options = room_options
-        self._api_key = api_key
-        self._api_secret = api_secret
         self._max_session = max_session
         self._cache = RoomCache()
         self._ensured: dict[str, float] = {}
@@ -150,11 +146,31 @@ class RoomService:
         if not token:
             raise InvalidRoomToken("Send your room token as 'Authorization: Bearer <token>'.")
         try:
-            return verify_room_token(
-                token, api_key=self._api_key, api_secret=self._api_secret, room_id=room_id
-            )
+            return self._sfu.verify_token(token, room_id)
         except TokenError as exc:
             raise InvalidRoomToken(f"Invalid room token: {exc}.") from exc
+
+    async def apply_sfu_event(self, event: SfuEvent) -> None:
+        """The stored room follows what happened on the media server (a verified event)."""
+        room_id_var.set(event.room_id or None)
+        participant_id_var.set(event.participant_id or None)
+        if event.kind == "participant_joined" and event.participant_id:
+            await self._repo.mark_connected(event.room_id, event.participant_id)
+            await self.enforce_removal(event.room_id, event.participant_id)
+        elif event.kind == "participant_left" and event.participant_id:
+            await self._repo.mark_left(event.room_id, event.participant_id)
+        elif event.kind == "room_finished" and event.room_id:
+            await self._repo.mark_all_left(event.room_id)
+        if event.room_id:
+            # The connected count changed: the next join here must see it, not the cached one
+            # (a room at its limit would otherwise hand out a token the SFU then refuses).
+            self.forget_room(event.room_id)
+        logger.info(
+            "%s webhook %s",
+            self._sfu.name,
+            event.kind,
+            extra={"event": event.kind, "webhook_id": event.event_id},
+        )
 
     async def member(self, room_id: str, claims: RoomTokenClaims) -> Member:
         """Who the (verified) token speaks for in the open room `room_id`."""

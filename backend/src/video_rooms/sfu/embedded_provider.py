@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 import httpx
 from vr_common.admin_tokens import issue_admin_token
-from vr_common.tokens import issue_room_token
 
+from video_rooms.sfu.livekit_format import LiveKitFormat
 from video_rooms.sfu.provider import RoomOptions, SfuHealth, SfuParticipant, SfuUnavailable
 
 # Short enough that a dead SFU turns into a 503 quickly rather than a hanging request.
@@ -21,7 +21,7 @@ _HEALTH_TIMEOUT = httpx.Timeout(1.0)
 _ADMIN_TOKEN_TTL = timedelta(minutes=5)
 
 
-class EmbeddedSfuProvider:
+class EmbeddedSfuProvider(LiveKitFormat):
     def __init__(
         self,
         *,
@@ -31,11 +31,9 @@ class EmbeddedSfuProvider:
         api_secret: str,
         token_ttl: timedelta,
     ) -> None:
+        super().__init__(api_key=api_key, api_secret=api_secret, token_ttl=token_ttl)
         self._url = url.rstrip("/")
         self._public_url = public_url
-        self._api_key = api_key
-        self._api_secret = api_secret
-        self._token_ttl = token_ttl
         self._client = httpx.AsyncClient(base_url=self._url, timeout=_API_TIMEOUT)
         self._admin_token = ""
         self._admin_token_expires = 0.0
@@ -54,16 +52,6 @@ class EmbeddedSfuProvider:
             "empty_timeout_seconds": opts.empty_timeout_seconds,
         }
         await self._call("PUT", f"/admin/rooms/{room_id}", json=body)
-
-    def generate_token(self, room_id: str, participant_id: str, participant_name: str) -> str:
-        return issue_room_token(
-            api_key=self._api_key,
-            api_secret=self._api_secret,
-            room_id=room_id,
-            participant_id=participant_id,
-            participant_name=participant_name,
-            ttl=self._token_ttl,
-        )
 
     async def delete_room(self, room_id: str) -> None:
         await self._call("DELETE", f"/admin/rooms/{room_id}", missing_ok=True)

@@ -9,8 +9,8 @@ from typing import TypeVar
 
 import aiohttp
 from livekit import api
-from vr_common.tokens import issue_room_token
 
+from video_rooms.sfu.livekit_format import LiveKitFormat
 from video_rooms.sfu.provider import RoomOptions, SfuHealth, SfuParticipant, SfuUnavailable
 
 T = TypeVar("T")
@@ -20,7 +20,7 @@ _API_TIMEOUT = aiohttp.ClientTimeout(total=3.0, connect=1.0)
 _HEALTH_TIMEOUT = aiohttp.ClientTimeout(total=1.0)
 
 
-class LiveKitProvider:
+class LiveKitProvider(LiveKitFormat):
     def __init__(
         self,
         *,
@@ -30,11 +30,9 @@ class LiveKitProvider:
         api_secret: str,
         token_ttl: timedelta,
     ) -> None:
+        super().__init__(api_key=api_key, api_secret=api_secret, token_ttl=token_ttl)
         self._url = url.rstrip("/")
         self._public_url = public_url
-        self._api_key = api_key
-        self._api_secret = api_secret
-        self._token_ttl = token_ttl
         # aiohttp sessions must be created inside the running event loop, so lazily.
         self._client: api.LiveKitAPI | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -66,16 +64,6 @@ class LiveKitProvider:
             max_participants=opts.max_participants,
         )
         await self._call(self._api().room.create_room(request))
-
-    def generate_token(self, room_id: str, participant_id: str, participant_name: str) -> str:
-        return issue_room_token(
-            api_key=self._api_key,
-            api_secret=self._api_secret,
-            room_id=room_id,
-            participant_id=participant_id,
-            participant_name=participant_name,
-            ttl=self._token_ttl,
-        )
 
     async def delete_room(self, room_id: str) -> None:
         try:

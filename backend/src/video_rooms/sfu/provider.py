@@ -1,7 +1,9 @@
 """The SFU abstraction: everything the app asks of a media server, and nothing more.
 
 A provider is chosen by configuration in `registry.py`; routes and services only ever see this
-Protocol, so adding a media server means adding one module and one registry line.
+Protocol, so adding a media server means adding one module and one registry line. Tokens are
+minted and verified here, and the media server's events read here, so nothing outside the
+provider knows their format.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+
+from vr_common.tokens import RoomTokenClaims
 
 
 class SfuUnavailable(Exception):
@@ -26,6 +30,24 @@ class SfuParticipant:
     identity: str
     name: str
     joined_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SfuEvent:
+    """Something that happened on the media server, in the words the rooms need.
+
+    `kind` is `participant_joined`, `participant_left`, `room_finished`, or another name the
+    rooms ignore; an empty `kind` is an event that says nothing.
+    """
+
+    kind: str
+    room_id: str
+    participant_id: str
+    event_id: str
+
+
+class SfuEventRejected(Exception):
+    """An event not signed by our media server (or not readable as one)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +72,16 @@ class SfuProvider(Protocol):
 
     def generate_token(self, room_id: str, participant_id: str, participant_name: str) -> str:
         """A join token scoped to one room and one identity; pure computation, no I/O."""
+        ...
+
+    def verify_token(self, token: str, room_id: str) -> RoomTokenClaims:
+        """The claims of a token this provider issued for `room_id`; raises
+        `vr_common.tokens.TokenError` for any other (expired, forged, another room's)."""
+        ...
+
+    def read_event(self, body: bytes, authorization: str) -> SfuEvent:
+        """One event the media server posted (a webhook); raises `SfuEventRejected` unless
+        `authorization` proves our media server sent exactly `body`."""
         ...
 
     async def delete_room(self, room_id: str) -> None: ...

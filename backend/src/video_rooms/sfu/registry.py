@@ -20,26 +20,26 @@ def default_room_options(settings: Settings) -> RoomOptions:
 
 def _livekit(settings: Settings) -> SfuProvider:
     return LiveKitProvider(
-        url=settings.livekit_url,
-        public_url=settings.livekit_public_url,
-        api_key=settings.livekit_api_key,
-        api_secret=settings.livekit_api_secret,
+        url=settings.sfu_url or settings.livekit_url,
+        public_url=settings.sfu_public_url or settings.livekit_public_url,
+        api_key=settings.sfu_api_key,
+        api_secret=settings.sfu_api_secret,
         token_ttl=timedelta(seconds=settings.token_ttl_seconds),
     )
 
 
 def _embedded(settings: Settings) -> SfuProvider:
     return EmbeddedSfuProvider(
-        url=settings.embedded_sfu_url,
-        public_url=settings.embedded_sfu_public_url,
-        api_key=settings.livekit_api_key,
-        api_secret=settings.livekit_api_secret,
+        url=settings.sfu_url or settings.embedded_sfu_url,
+        public_url=settings.sfu_public_url or settings.embedded_sfu_public_url,
+        api_key=settings.sfu_api_key,
+        api_secret=settings.sfu_api_secret,
         token_ttl=timedelta(seconds=settings.token_ttl_seconds),
     )
 
 
-# To add a media server: implement `SfuProvider` in a module of its own, add it here, and
-# allow its name in `Settings.sfu_provider`.
+# To add a media server: implement `SfuProvider` in a module of its own and add it here
+# (SFU_PROVIDER accepts every name in this table; SFU_URL and SFU_PUBLIC_URL configure it).
 PROVIDERS: dict[str, Callable[[Settings], SfuProvider]] = {
     "livekit": _livekit,
     "embedded": _embedded,
