@@ -149,6 +149,7 @@ async def test_openapi_declares_the_bearer_scheme_where_a_token_is_read(
         ("POST", "/api/rooms/{room_id}/end"),
         ("POST", "/api/rooms/{room_id}/participants/{participant_id}/remove"),
         ("POST", "/api/webhooks/livekit"),
+        ("POST", "/api/webhooks/sfu"),
     }
 
 
