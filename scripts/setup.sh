@@ -8,7 +8,9 @@ export UV_PYTHON_DOWNLOADS=never
 export DEBIAN_FRONTEND=noninteractive
 TOOLS="$PWD/.tools/bin"
 LIVEKIT_VERSION=v1.13.5
-APT_PACKAGES=(chromium firefox-esr xvfb pulseaudio nginx redis-server postgresql wrk coturn iptables iproute2 openssl libnss3-tools)
+APT_PACKAGES=(chromium firefox-esr xvfb pulseaudio nginx redis-server postgresql wrk coturn iptables iproute2 openssl libnss3-tools python3-venv)
+# The uv the Dockerfiles use (ghcr.io/astral-sh/uv), installed when the machine has none.
+UV_VERSION=0.13.9
 
 say() { printf '==> %s\n' "$*"; }
 
@@ -27,9 +29,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   done
 fi
 
+# Debian's own Python refuses `pip install` outside a virtual environment (PEP 668:
+# "externally-managed-environment"), so uv goes into a venv of its own under .tools, linked into
+# .tools/bin (the Makefile puts that first on PATH).
+export PATH="$TOOLS:$PATH"
 if ! command -v uv >/dev/null 2>&1; then
-  say "installing uv from PyPI"
-  python3 -m pip install --quiet uv
+  say "installing uv $UV_VERSION from PyPI into .tools/uv"
+  python3 -m venv --clear "$PWD/.tools/uv"
+  "$PWD/.tools/uv/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
+  mkdir -p "$TOOLS"
+  ln -sf "$PWD/.tools/uv/bin/uv" "$TOOLS/uv"
 fi
 
 say "python: uv sync"
