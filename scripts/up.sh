@@ -159,7 +159,7 @@ else
   start sfu env EMBEDDED_SFU_PORT="$EMBEDDED_SFU_PORT" "${SFU_TURN_ENV[@]}" \
     EMBEDDED_SFU_ROOM_REGISTRY_FILE="$DATA_DIR/embedded-sfu-rooms.json" \
     EMBEDDED_SFU_WEBHOOK_URL="http://127.0.0.1:$BACKEND_PORT/api/webhooks/livekit" \
-    uv run --locked python -m embedded_sfu
+    uv run --locked embedded-sfu
 fi
 wait_http sfu "$SFU_HEALTH_URL"
 

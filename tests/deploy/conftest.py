@@ -125,6 +125,8 @@ def dockerfiles() -> dict[str, list[Instruction]]:
         "backend": parse_dockerfile(REPO_ROOT / "backend" / "Dockerfile"),
         "debug-service": parse_dockerfile(REPO_ROOT / "debug-service" / "Dockerfile"),
         "nginx": parse_dockerfile(REPO_ROOT / "frontend" / "Dockerfile"),
+        # Not a service of the compose shapes (they run LiveKit): built on its own.
+        "embedded-sfu": parse_dockerfile(REPO_ROOT / "embedded-sfu" / "Dockerfile"),
     }
 
 

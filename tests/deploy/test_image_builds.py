@@ -23,6 +23,7 @@ EXPECTED = {
         "app/.venv/lib/python3.11/site-packages/video_rooms/migrations/env.py",
     ],
     "debug-service": ["app/.venv/bin/debug-service"],
+    "embedded-sfu": ["app/.venv/bin/embedded-sfu"],
     "nginx": ["app/frontend/dist/index.html"],
 }
 
@@ -120,6 +121,19 @@ def test_build_stage_runs_on_what_it_copies(
         if instruction.keyword == "COPY" and instruction.args.startswith("--from=build"):
             source = instruction.args.split()[1]
             assert (tmp_path / source.lstrip("/")).exists(), instruction.args
+
+
+def test_only_the_sfu_image_holds_the_media_stack(
+    dockerfiles: dict[str, list[Any]], tmp_path: Path
+) -> None:
+    # aiortc, av and aioice (with their native libraries) belong to the embedded SFU's image;
+    # the backend's, which LiveKit deployments run, must not carry them.
+    media = {"aiortc", "av", "aioice"}
+    for image in ("backend", "embedded-sfu"):
+        replay_build_stage(dockerfiles[image], tmp_path / image)
+        site = next((tmp_path / image / "app/.venv/lib").glob("python3*/site-packages"))
+        installed = {path.name for path in site.iterdir()}
+        assert (media <= installed) == (image == "embedded-sfu"), (image, media & installed)
 
 
 def test_dockerignore_matching_is_real() -> None:
