@@ -43,12 +43,13 @@ test-backend:
 test-debug:
 	$(PYTEST) debug-service/tests
 
-# The Python suites again on Python 3.13, in the environment scripts/setup.sh prepares.
+# The Python suites (backend, shared package, debug service, embedded SFU) again on Python 3.13,
+# in the environment scripts/setup.sh prepares.
 PYTHON313 := $(shell ./scripts/find-python313.sh)
 test-py313:
 	@[ -n "$(PYTHON313)" ] || { echo "test-py313: no working Python 3.13 found (set PYTHON313)" >&2; exit 1; }
 	UV_PROJECT_ENVIRONMENT=.venv-py3.13 uv run --locked --python $(PYTHON313) \
-	  pytest backend/tests common/tests debug-service/tests
+	  pytest backend/tests common/tests debug-service/tests embedded-sfu/tests
 
 test-frontend:
 	cd frontend && npm test --silent

@@ -66,7 +66,9 @@ def test_control_characters_and_lone_surrogates_are_replaced() -> None:
     raw = b'{"logs":[{"service":"a","level":"info","message":"' + message.encode() + b'"}]}'
     (entry,) = parse_batch(raw, LIMITS, NOW)
     assert entry.message == "a\ufffdb\ufffd[2Jc\ufffdd\ufffd\te\nf"
-    StoredLog(1, entry.ts_us, "a", 20, entry.message, "{}", None, None).to_json().encode()
+    StoredLog.from_row(
+        (1, entry.ts_us, "a", 20, entry.message, "{}", None, None)
+    ).to_json().encode()
 
 
 def test_a_lone_surrogate_in_metadata_is_stored_escaped() -> None:
@@ -131,7 +133,7 @@ def test_unknown_fields_are_ignored() -> None:
 
 
 def test_returned_json_is_the_documented_shape() -> None:
-    log = StoredLog(5, NOW, "svc", 40, 'say "hi"\n', '{"a":1}', None, None)
+    log = StoredLog.from_row((5, NOW, "svc", 40, 'say "hi"\n', '{"a":1}', None, None))
     assert json.loads(log.to_json()) == {
         "id": 5,
         "timestamp": "2023-11-14T22:13:20.000000Z",

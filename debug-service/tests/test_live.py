@@ -6,7 +6,7 @@ from debug_service.live import LiveHub
 
 
 def log(i: int, service: str = "backend") -> StoredLog:
-    return StoredLog(i, 1_000_000 * i, service, 20, f"line {i}", "{}", None, None)
+    return StoredLog.from_row((i, 1_000_000 * i, service, 20, f"line {i}", "{}", None, None))
 
 
 def decode(messages: list[str]) -> list[dict]:  # type: ignore[type-arg]

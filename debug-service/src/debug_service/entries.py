@@ -68,18 +68,20 @@ class NewLog:
 
 
 @dataclass(slots=True)
-class StoredLog:
+class StoredLog(NewLog):
     """An entry as stored, with the id that orders arrival."""
 
     id: int
-    ts_us: int
-    service: str
-    level: int
-    message: str
-    metadata_json: str
-    room_id: str | None
-    participant_id: str | None
     encoded: str | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> StoredLog:
+        """From the store's columns, `id` first (`id, ts, service, level, message, metadata,
+        room_id, participant_id`)."""
+        log_id, ts_us, service, level, message, metadata_json, room_id, participant_id = row
+        return cls(
+            ts_us, service, level, message, metadata_json, room_id, participant_id, id=log_id
+        )
 
     def to_json(self) -> str:
         # Composed by hand because the metadata is already JSON text, and kept because every

@@ -127,7 +127,7 @@ class LogStore:
             conn.execute("ROLLBACK")
             raise
         self._next_id = first + len(rows)
-        return [StoredLog(*row) for row in rows]
+        return [StoredLog.from_row(row) for row in rows]
 
     def _trim_to_max_rows(self, last_id: int) -> None:
         # Ids are given in arrival order, so "the oldest beyond max_rows" is an id range.
@@ -210,7 +210,7 @@ class LogStore:
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         sql = f"SELECT {_COLUMNS} FROM logs {where} ORDER BY ts DESC, id DESC LIMIT ?"
         rows = self._reader().execute(sql, (*params, limit)).fetchall()
-        return [StoredLog(*row) for row in rows]
+        return [StoredLog.from_row(row) for row in rows]
 
     def stats(self, now_us: int) -> Stats:
         conn = self._reader()
