@@ -157,7 +157,9 @@ for(const provider of PROVIDERS){
     check("Firefox's stats lines in /logs carry both directions, sizes, bitrates and the path", async () => {
       const foxId = await ownId(fox.page)
       const chromeId = await ownId(chrome.page)
-      const flowing = stream => stream.bitrateKbps > 0 && stream.path === "udp"
+      // Direct on loopback, no relay: over UDP, or ICE/TCP (LiveKit offers both, and a loaded
+      // machine has been seen to select its TCP candidate).
+      const flowing = stream => stream.bitrateKbps > 0 && ["udp", "tcp"].includes(stream.path)
         && (stream.kind === "audio" || (stream.width > 0 && stream.height > 0))
       const complete = streams => ["outbound", "inbound"].every(direction => ["audio", "video"].every(kind =>
         streams.some(stream => stream.direction === direction && stream.kind === kind && flowing(stream)
