@@ -217,3 +217,30 @@ async def test_uplink_loss_is_repaired_by_nack_and_rtx_from_the_publisher(
         ),
         what="both keep playing",
     )
+
+
+async def test_a_host_mute_stops_forwarding_and_tells_the_owner_who_may_unmute(
+    peers: Peers, admin: httpx.AsyncClient, room_id: str
+) -> None:
+    alice = await peers("alice")
+    bob = await peers("bob")
+    await alice.publish({"microphone": ToneTrack()})
+    await eventually(lambda: bob.frames("alice", "microphone") > 20, what="bob hears alice")
+
+    muted = await admin.put(
+        f"/admin/rooms/{room_id}/participants/alice/mute", json={"source": "microphone"}
+    )
+    assert muted.status_code == 204, muted.text
+    told = await alice.wait_for(lambda m: m["type"] == "muted_by_host")
+    assert told["source"] == "microphone"
+    await asyncio.sleep(0.5)  # what was in flight arrives
+    stopped = bob.frames("alice", "microphone")
+    await asyncio.sleep(1.5)
+    assert bob.frames("alice", "microphone") == stopped, "audio still forwarded while muted"
+
+    await alice.send({"type": "mute", "source": "microphone", "muted": False})
+    await eventually(lambda: bob.frames("alice", "microphone") > stopped + 20, what="resumed")
+    unknown = await admin.put(
+        f"/admin/rooms/{room_id}/participants/alice/mute", json={"source": "camera"}
+    )
+    assert unknown.status_code == 404

@@ -7,7 +7,7 @@ Errors use the backend's shape: `{"error": {"code": ..., "message": ...}}`.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 from starlette.requests import Request
@@ -118,6 +118,28 @@ async def remove_participant(request: Request) -> Response:
     return Response(status_code=204)
 
 
+class _HostMute(BaseModel):
+    source: Literal["microphone", "camera"]
+
+
+async def mute_participant(request: Request) -> Response:
+    """A host muted this participant's track: stop forwarding it and tell its owner, who may
+    unmute themselves (a `mute` message with `muted: false`)."""
+    room = _room(request)
+    peer = room.peers.get(request.path_params["identity"]) if room else None
+    if room is None or peer is None:
+        return _error(404, "participant_not_found", "not connected to this room")
+    try:
+        body = _HostMute.model_validate_json(await request.body())
+    except ValidationError as exc:
+        return _error(422, "invalid_request", str(exc.errors()[0]["msg"]))
+    if not peer.set_muted(body.source, True):
+        return _error(404, "track_not_found", f"{body.source} is not published")
+    peer.send({"type": "muted_by_host", "source": body.source})
+    await room.tracks_changed(peer)
+    return Response(status_code=204)
+
+
 async def participant_stats(request: Request) -> Response:
     room = _room(request)
     peer = room.peers.get(request.path_params["identity"]) if room else None
@@ -196,6 +218,7 @@ routes = [
     Route(ROOM + "/participants", _admin(list_participants), methods=["GET"]),
     Route(PARTICIPANT, _admin(remove_participant), methods=["DELETE"]),
     Route(PARTICIPANT + "/stats", _admin(participant_stats), methods=["GET"]),
+    Route(PARTICIPANT + "/mute", _admin(mute_participant), methods=["PUT"]),
     Route(PARTICIPANT + "/downlink-loss", _admin(set_downlink_loss), methods=["PUT"]),
     Route(PARTICIPANT + "/uplink-loss", _admin(set_uplink_loss), methods=["PUT"]),
 ]

@@ -78,7 +78,8 @@ class Publication:
         return {"id": self.id, "source": self.source, "kind": self.kind, "muted": self.muted}
 
     async def handle_rtp(self, packet: RtpPacket) -> None:
-        if self.ended:
+        if self.ended or self.muted:
+            # Muted (by its owner or a host): nothing reaches the others until unmuted.
             return
         if packet.payload_type != self._payload_type:
             # RTX: a repair we asked for (forwarded like the original), or a bandwidth probe.

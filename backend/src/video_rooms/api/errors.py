@@ -26,6 +26,7 @@ from video_rooms.rooms.errors import (
     RoomFull,
     RoomNotFound,
     SessionTooLong,
+    TrackNotFound,
 )
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ _ROOM_ERROR_STATUS: dict[type[RoomError], int] = {
     InvalidRoomToken: 401,
     NotHost: 403,
     ParticipantRemoved: 403,
+    TrackNotFound: 404,
     RoomFull: 409,
     RoomClosed: 410,
     ParticipantLeft: 410,

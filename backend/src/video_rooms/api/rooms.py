@@ -16,6 +16,8 @@ from video_rooms.api.public_url import absolute_ws_url
 from video_rooms.realtime import host_actions
 from video_rooms.realtime.runtime import Realtime
 from video_rooms.rooms.schemas import (
+    MuteCreate,
+    MutedPublic,
     ParticipantCreate,
     RoomCreatePublic,
     RoomDetailPublic,
@@ -95,6 +97,36 @@ async def remove_participant(
         request.app.state.realtime, room_id, claims.participant_id, participant_id
     )
     return Response(status_code=204)
+
+
+@router.post("/{room_id}/participants/{participant_id}/mute")
+async def mute_participant(
+    room_id: RoomIdDep,
+    participant_id: ParticipantIdDep,
+    body: MuteCreate,
+    token: BearerDep,
+    rooms: RoomServiceDep,
+    request: Request,
+) -> MutedPublic:
+    """Mute a participant's microphone or camera (host's token only), as the channel's
+    `mute_participant`: the SFU stops forwarding it and tells them; they may unmute."""
+    claims = rooms.verify_token(room_id, token)
+    muted = await host_actions.mute(
+        request.app.state.realtime, room_id, claims.participant_id, participant_id, body.source
+    )
+    return MutedPublic(muted=muted)
+
+
+@router.post("/{room_id}/mute")
+async def mute_everyone(
+    room_id: RoomIdDep, body: MuteCreate, token: BearerDep, rooms: RoomServiceDep, request: Request
+) -> MutedPublic:
+    """Mute everyone else's microphone or camera (host's token only), as `mute_all`."""
+    claims = rooms.verify_token(room_id, token)
+    muted = await host_actions.mute(
+        request.app.state.realtime, room_id, claims.participant_id, None, body.source
+    )
+    return MutedPublic(muted=muted)
 
 
 @router.get("", dependencies=[AdminOnly])

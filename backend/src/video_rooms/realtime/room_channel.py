@@ -16,7 +16,12 @@ from video_rooms.ids import is_well_formed_room_id
 from video_rooms.logging_setup import participant_id_var, room_id_var
 from video_rooms.realtime.channel import Channel, JoinRefused, Reply, error, ok
 from video_rooms.realtime.connection import Connection
-from video_rooms.realtime.host_actions import PARTICIPANT_REMOVED, remove_participant
+from video_rooms.realtime.host_actions import (
+    PARTICIPANT_REMOVED,
+    mute,
+    mute_source,
+    remove_participant,
+)
 from video_rooms.realtime.presence import PRESENCE_STATE, Entry
 from video_rooms.realtime.protocol import Payload
 from video_rooms.rooms.errors import RoomError
@@ -126,6 +131,8 @@ class RoomChannel(Channel):
                 return await self._renew_token()
             case "remove_participant":
                 return await self._remove(payload)
+            case "mute_participant" | "mute_all":
+                return await self._mute(payload, everyone=event == "mute_all")
             case _:
                 return error("unknown_event", f"The room channel has no event {event!r}.")
 
@@ -205,6 +212,26 @@ class RoomChannel(Channel):
         except RoomError as exc:
             return error(exc.code, exc.message)
         return ok()
+
+    async def _mute(self, payload: Payload, *, everyone: bool) -> Reply:
+        source = mute_source(payload)
+        target = payload.get("participant_id")
+        if source is None or (not everyone and (not isinstance(target, str) or not target)):
+            return error(
+                "invalid_request",
+                "Send {source: microphone | camera} (and participant_id, but for mute_all).",
+            )
+        try:
+            muted = await mute(
+                self._rt,
+                self.room_id,
+                self.participant_id,
+                None if everyone else str(target),
+                source,
+            )
+        except RoomError as exc:
+            return error(exc.code, exc.message)
+        return ok({"muted": muted})
 
     async def _renew_token(self) -> Reply:
         try:

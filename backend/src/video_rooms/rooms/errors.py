@@ -61,6 +61,13 @@ class ParticipantRemoved(RoomError):
         super().__init__("You were removed from the room by its host.")
 
 
+class TrackNotFound(RoomError):
+    code = "track_not_found"
+
+    def __init__(self, source: str) -> None:
+        super().__init__(f"This participant is not connected with a {source} to mute.")
+
+
 class SessionTooLong(RoomError):
     code = "session_expired"
 

@@ -80,3 +80,13 @@ class RoomSummaryPublic(BaseModel):
 class RoomListPublic(BaseModel):
     rooms: list[RoomSummaryPublic]
     count: int
+
+
+class MuteCreate(BaseModel):
+    source: Literal["microphone", "camera"]
+
+
+class MutedPublic(BaseModel):
+    """Who was muted: those connected and publishing that source."""
+
+    muted: list[str]

@@ -25,6 +25,7 @@ from video_rooms.rooms.errors import (
     RoomFull,
     RoomNotFound,
     SessionTooLong,
+    TrackNotFound,
 )
 from video_rooms.rooms.repository import RoomRepository, RoomRow, utcnow
 from video_rooms.rooms.room_cache import RoomCache
@@ -37,7 +38,14 @@ from video_rooms.rooms.schemas import (
     SfuPublic,
 )
 from video_rooms.sfu.health_gate import SfuHealthGate
-from video_rooms.sfu.provider import RoomOptions, SfuEvent, SfuProvider, SfuUnavailable
+from video_rooms.sfu.provider import (
+    MutableSource,
+    RoomOptions,
+    SfuEvent,
+    SfuParticipant,
+    SfuProvider,
+    SfuUnavailable,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -199,6 +207,39 @@ class RoomService:
         self._audit("remove", actor_id, target_id)
         return target.name
 
+    async def mute(
+        self, room_id: str, actor_id: str, target_id: str | None, source: MutableSource
+    ) -> list[str]:
+        """A host mutes one participant's source, or everyone else's (`target_id` None).
+        Returns whom it muted (those connected and publishing that source)."""
+        await self._host_room(room_id, actor_id)
+        if target_id is not None:
+            target = await self._repo.get_participant(target_id)
+            if target is None or target.room_id != room_id or target.removed_at is not None:
+                raise ParticipantNotFound()
+            targets = [target_id]
+        else:
+            targets = [p.identity for p in await self._connected(room_id) if p.identity != actor_id]
+        muted: list[str] = []
+        for identity in targets:
+            try:
+                if await self._sfu.mute_track(room_id, identity, source):
+                    muted.append(identity)
+            except SfuUnavailable as exc:
+                self._health.mark_down(str(exc))
+                raise MediaServerUnavailable(str(exc)) from exc
+        if target_id is not None and not muted:
+            raise TrackNotFound(source)
+        self._audit("mute" if target_id else "mute_all", actor_id, target_id, source=source)
+        return muted
+
+    async def _connected(self, room_id: str) -> list[SfuParticipant]:
+        try:
+            return await self._sfu.list_participants(room_id)
+        except SfuUnavailable as exc:
+            self._health.mark_down(str(exc))
+            raise MediaServerUnavailable(str(exc)) from exc
+
     async def enforce_removal(self, room_id: str, participant_id: str) -> None:
         """After the SFU reported `participant_id` connected: a removed one is put out again
         (a LiveKit token cannot be revoked, so a removed guest's old token may reconnect)."""
@@ -222,12 +263,18 @@ class RoomService:
         return room
 
     @staticmethod
-    def _audit(action: str, actor_id: str, target_id: str | None) -> None:
+    def _audit(action: str, actor_id: str, target_id: str | None, **detail: str) -> None:
         # One structured line per host action; room_id comes from the logging context.
         logger.info(
             "host action %s",
             action,
-            extra={"audit": True, "action": action, "actor": actor_id, "target": target_id},
+            extra={
+                "audit": True,
+                "action": action,
+                "actor": actor_id,
+                "target": target_id,
+                **detail,
+            },
         )
 
     async def end(self, room_id: str, participant_id: str) -> datetime:

@@ -13,7 +13,13 @@ import httpx
 from vr_common.admin_tokens import issue_admin_token
 
 from video_rooms.sfu.livekit_format import LiveKitFormat
-from video_rooms.sfu.provider import RoomOptions, SfuHealth, SfuParticipant, SfuUnavailable
+from video_rooms.sfu.provider import (
+    MutableSource,
+    RoomOptions,
+    SfuHealth,
+    SfuParticipant,
+    SfuUnavailable,
+)
 
 # Short enough that a dead SFU turns into a 503 quickly rather than a hanging request.
 _API_TIMEOUT = httpx.Timeout(3.0, connect=1.0)
@@ -72,6 +78,11 @@ class EmbeddedSfuProvider(LiveKitFormat):
     async def remove_participant(self, room_id: str, participant_id: str) -> None:
         path = f"/admin/rooms/{room_id}/participants/{participant_id}"
         await self._call("DELETE", path, missing_ok=True)
+
+    async def mute_track(self, room_id: str, participant_id: str, source: MutableSource) -> bool:
+        path = f"/admin/rooms/{room_id}/participants/{participant_id}/mute"
+        response = await self._call("PUT", path, json={"source": source}, missing_ok=True)
+        return response.status_code != 404
 
     async def health(self) -> SfuHealth:
         started = time.perf_counter()

@@ -11,9 +11,16 @@ import aiohttp
 from livekit import api
 
 from video_rooms.sfu.livekit_format import LiveKitFormat
-from video_rooms.sfu.provider import RoomOptions, SfuHealth, SfuParticipant, SfuUnavailable
+from video_rooms.sfu.provider import (
+    MutableSource,
+    RoomOptions,
+    SfuHealth,
+    SfuParticipant,
+    SfuUnavailable,
+)
 
 T = TypeVar("T")
+_TRACK_SOURCES = {"microphone": api.TrackSource.MICROPHONE, "camera": api.TrackSource.CAMERA}
 
 # Short enough that a dead LiveKit turns into a 503 quickly rather than a hanging request.
 _API_TIMEOUT = aiohttp.ClientTimeout(total=3.0, connect=1.0)
@@ -97,6 +104,23 @@ class LiveKitProvider(LiveKitFormat):
         except api.TwirpError as exc:
             if exc.status != 404:  # not connected (any more) is what we wanted
                 raise
+
+    async def mute_track(self, room_id: str, participant_id: str, source: MutableSource) -> bool:
+        identity = api.RoomParticipantIdentity(room=room_id, identity=participant_id)
+        try:
+            info = await self._call(self._api().room.get_participant(identity))
+        except api.TwirpError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        wanted = _TRACK_SOURCES[source]
+        tracks = [t for t in info.tracks if t.source == wanted]
+        for track in tracks:
+            request = api.MuteRoomTrackRequest(
+                room=room_id, identity=participant_id, track_sid=track.sid, muted=True
+            )
+            await self._call(self._api().room.mute_published_track(request))
+        return bool(tracks)
 
     async def health(self) -> SfuHealth:
         started = time.perf_counter()

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
+
+MutableSource = Literal["microphone", "camera"]
 
 from vr_common.tokens import RoomTokenClaims
 
@@ -89,6 +91,11 @@ class SfuProvider(Protocol):
     async def list_participants(self, room_id: str) -> list[SfuParticipant]: ...
 
     async def remove_participant(self, room_id: str, participant_id: str) -> None: ...
+
+    async def mute_track(self, room_id: str, participant_id: str, source: MutableSource) -> bool:
+        """Stop forwarding one of a participant's tracks and tell them (they may unmute).
+        False when they are not connected or do not publish that source."""
+        ...
 
     async def health(self) -> SfuHealth: ...
 

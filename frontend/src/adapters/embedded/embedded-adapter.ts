@@ -217,6 +217,8 @@ export class EmbeddedAdapter implements SfuAdapter {
   private onMessage(message: ServerMessage): void {
     if (message.type === 'offer') this.answerOffer(message.sdp, message.tracks);
     else if (message.type === 'pong') this.lastPong = Date.now();
+    // The SFU stopped forwarding it: show it off here too, so that turning it on unmutes.
+    else if (message.type === 'muted_by_host') void this.media.setEnabled(message.source, false);
     else if (message.type === 'error') {
       this.log(message.fatal ? 'error' : 'warn', 'embedded SFU error', {
         code: message.code,

@@ -42,6 +42,7 @@ export type ServerMessage =
   | { type: 'participant_left'; participant: string }
   | { type: 'speakers'; speakers: { participant: string; level: number }[] }
   | { type: 'pong' }
+  | { type: 'muted_by_host'; source: 'microphone' | 'camera' }
   | { type: 'error'; code: string; message: string; fatal: boolean }
   | { type: 'closed'; reason: string; message: string };
 
