@@ -148,6 +148,8 @@ async def test_openapi_declares_the_bearer_scheme_where_a_token_is_read(
         ("DELETE", "/api/rooms/{room_id}/leave"),
         ("POST", "/api/rooms/{room_id}/end"),
         ("POST", "/api/rooms/{room_id}/participants/{participant_id}/remove"),
+        ("POST", "/api/rooms/{room_id}/participants/{participant_id}/mute"),
+        ("POST", "/api/rooms/{room_id}/mute"),
         ("POST", "/api/webhooks/livekit"),
         ("POST", "/api/webhooks/sfu"),
     }

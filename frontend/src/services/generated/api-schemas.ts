@@ -5,6 +5,8 @@ export interface ApiSchemas {
   ClientConfigPublic?: ClientConfigPublic;
   ErrorDetail?: ErrorDetail;
   ErrorPublic?: ErrorPublic;
+  MuteCreate?: MuteCreate;
+  MutedPublic?: MutedPublic;
   ParticipantCreate?: ParticipantCreate;
   ParticipantPublic?: ParticipantPublic;
   RoomCreatePublic?: RoomCreatePublic;
@@ -32,6 +34,15 @@ export interface ErrorDetail {
  */
 export interface ErrorPublic {
   error: ErrorDetail;
+}
+export interface MuteCreate {
+  source: 'microphone' | 'camera';
+}
+/**
+ * Who was muted: those connected and publishing that source.
+ */
+export interface MutedPublic {
+  muted: string[];
 }
 export interface ParticipantCreate {
   /**
