@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
-MutableSource = Literal["microphone", "camera"]
-
 from vr_common.tokens import RoomTokenClaims
+
+MutableSource = Literal["microphone", "camera"]
 
 
 class SfuUnavailable(Exception):
