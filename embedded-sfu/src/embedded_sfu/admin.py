@@ -135,6 +135,7 @@ async def mute_participant(request: Request) -> Response:
         return _error(422, "invalid_request", str(exc.errors()[0]["msg"]))
     if not peer.set_muted(body.source, True):
         return _error(404, "track_not_found", f"{body.source} is not published")
+    peer.publications[body.source].held = True
     peer.send({"type": "muted_by_host", "source": body.source})
     await room.tracks_changed(peer)
     return Response(status_code=204)

@@ -48,6 +48,9 @@ class Publication:
         self.id = f"{publisher_sid}-{source}"
         self.mid = transceiver.mid
         self.muted = False
+        # Set by a host's mute, cleared by the owner's unmute (a plain mute by the owner only
+        # announces the state: the browser itself sends silence or nothing).
+        self.held = False
         self.ended = False
         self._transceiver = transceiver
         self._receiver = transceiver.receiver
@@ -78,8 +81,8 @@ class Publication:
         return {"id": self.id, "source": self.source, "kind": self.kind, "muted": self.muted}
 
     async def handle_rtp(self, packet: RtpPacket) -> None:
-        if self.ended or self.muted:
-            # Muted (by its owner or a host): nothing reaches the others until unmuted.
+        if self.ended or self.held:
+            # Muted by a host: nothing reaches the others until its owner unmutes it.
             return
         if packet.payload_type != self._payload_type:
             # RTX: a repair we asked for (forwarded like the original), or a bandwidth probe.

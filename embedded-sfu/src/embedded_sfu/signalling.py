@@ -218,9 +218,11 @@ class Connection:
                     if not peer.set_muted(message.source, message.muted):
                         raise ProtocolError("unknown_source", f"{message.source} is not published")
                     publication = peer.publications[message.source]
-                    if not message.muted and publication.kind == "video":
-                        # Forwarding resumes mid-stream: subscribers need a keyframe.
-                        await publication.keyframes.request()
+                    if not message.muted and publication.held:
+                        publication.held = False
+                        if publication.kind == "video":
+                            # Forwarding resumes mid-stream: subscribers need a keyframe.
+                            await publication.keyframes.request()
                     await room.tracks_changed(peer)
                 elif isinstance(message, Ping):
                     self.send({"type": "pong"})
