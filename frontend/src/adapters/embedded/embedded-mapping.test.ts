@@ -9,7 +9,6 @@ import {
   shouldRejoin,
   toDisconnectReason,
   toParticipantViews,
-  toQuality,
   tokenExpired,
   upsertParticipant,
 } from './embedded-mapping.ts';
@@ -96,15 +95,6 @@ describe('embedded mapping', () => {
     expect(shouldRejoin('server_shutdown')).toBe(true);
     expect(shouldRejoin('removed')).toBe(false);
     expect(shouldRejoin('replaced')).toBe(false);
-  });
-
-  it('grades quality from loss and round-trip time', () => {
-    expect(toQuality(null, null)).toBe('unknown');
-    expect(toQuality(0, 20)).toBe('excellent');
-    expect(toQuality(3, 20)).toBe('good');
-    expect(toQuality(8, 20)).toBe('poor');
-    expect(toQuality(0, 500)).toBe('poor');
-    expect(toQuality(30, 20)).toBe('lost');
   });
 
   it('reads the room from a join token', () => {

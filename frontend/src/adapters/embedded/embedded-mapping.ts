@@ -134,20 +134,6 @@ export function shouldRejoin(reason: string | null): boolean {
   return reason === null || reason === 'server_shutdown';
 }
 
-/** Loss in percent and round-trip time in ms to the bars the UI shows (thresholds as LiveKit's). */
-export function toQuality(
-  lossPercent: number | null,
-  roundTripMs: number | null,
-): ConnectionQuality {
-  if (lossPercent === null && roundTripMs === null) return 'unknown';
-  const loss = lossPercent ?? 0;
-  const rtt = roundTripMs ?? 0;
-  if (loss > 20) return 'lost';
-  if (loss > 5 || rtt > 400) return 'poor';
-  if (loss > 2 || rtt > 200) return 'good';
-  return 'excellent';
-}
-
 interface TokenClaims {
   exp?: unknown;
   video?: { room?: unknown };

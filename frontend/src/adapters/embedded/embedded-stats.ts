@@ -2,16 +2,9 @@
 // The SFU (unlike LiveKit) sends no quality: ours comes from what it reports back about our
 // streams, each other participant's from what we receive of theirs (loss and round-trip time).
 import { type ByteSample, type StreamFigures, summarizeStats } from '../../services/webrtc-stats.ts';
-import { toQuality } from './embedded-mapping.ts';
+import { worstQuality } from '../connection-quality.ts';
 import type { Publisher, Subscriber } from './embedded-peers.ts';
 import type { ConnectionQuality, StreamStats } from '../sfu-adapter.ts';
-
-export function worstQuality(figures: (StreamFigures | null)[]): ConnectionQuality {
-  const present = figures.filter((value) => value !== null);
-  const loss = Math.max(-1, ...present.map((value) => value.packetLossPercent ?? -1));
-  const rtt = Math.max(-1, ...present.map((value) => value.roundTripMs ?? -1));
-  return toQuality(loss < 0 ? null : loss, rtt < 0 ? null : rtt);
-}
 
 export async function measureQuality(
   localId: string,

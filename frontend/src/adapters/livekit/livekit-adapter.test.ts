@@ -1,6 +1,6 @@
 import { ConnectionState, DisconnectReason, type Room, RoomEvent, Track } from 'livekit-client';
 import { describe, expect, it, vi } from 'vitest';
-import { LiveKitAdapter, MEDIA_RETRY_MS } from './livekit-adapter.ts';
+import { LiveKitAdapter, MEDIA_RETRY_MS, QUALITY_INTERVAL_MS } from './livekit-adapter.ts';
 
 /** A participant as the adapter reads it: identity, name and the media flags. */
 function participant(identity: string, overrides: Record<string, unknown> = {}) {
@@ -142,6 +142,46 @@ describe('LiveKitAdapter', () => {
     room.emit(RoomEvent.ParticipantDisconnected, bob);
     expect(adapter.getSnapshot().participants.map((p) => p.id)).toEqual(['me']);
     expect(listener).toHaveBeenCalled();
+  });
+
+  it('grades a remote participant from its inbound streams until LiveKit reports a quality', async () => {
+    // LiveKit sends a participant's quality only when someone's changes or on subscription:
+    // on a steady call a tile could say "unknown" for good, so the adapter measures its own.
+    vi.useFakeTimers();
+    try {
+      const { room, adapter } = setup();
+      await adapter.connect({ url: 'ws://sfu', token: 't', media });
+      const inbound = (packetsLost: number) =>
+        new Map([
+          ['in', { id: 'in', type: 'inbound-rtp', kind: 'video', timestamp: 1, packetsLost, packetsReceived: 100 }],
+        ]);
+      let report = inbound(0);
+      const track = { getRTCStatsReport: () => Promise.resolve(report) };
+      const bob = participant('bob', {
+        connectionQuality: 'unknown',
+        trackPublications: new Map([['video', { track, source: Track.Source.Camera }]]),
+      });
+      room.remoteParticipants.set('bob', bob);
+      room.emit(RoomEvent.ParticipantConnected, bob);
+      expect(adapter.getSnapshot().participants[1]?.connectionQuality).toBe('unknown');
+
+      await vi.advanceTimersByTimeAsync(QUALITY_INTERVAL_MS);
+      expect(adapter.getSnapshot().participants[1]?.connectionQuality).toBe('excellent');
+
+      report = inbound(10);
+      await vi.advanceTimersByTimeAsync(QUALITY_INTERVAL_MS);
+      expect(adapter.getSnapshot().participants[1]?.connectionQuality).toBe('poor');
+
+      // Once LiveKit's own figure arrives it wins: the server sees both legs of the path.
+      bob.connectionQuality = 'good';
+      room.emit(RoomEvent.ConnectionQualityChanged, 'good', bob);
+      expect(adapter.getSnapshot().participants[1]?.connectionQuality).toBe('good');
+
+      await adapter.disconnect();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('bumps a participant video revision when their tracks change', async () => {

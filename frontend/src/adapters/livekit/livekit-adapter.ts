@@ -21,8 +21,10 @@ import {
   toParticipantView,
   toTrackSource,
 } from './livekit-mapping.ts';
+import { measureUngradedQuality } from './livekit-quality.ts';
 import {
   type AdapterLog,
+  type ConnectionQuality,
   type ConnectOptions,
   type MediaOptions,
   type RoomSnapshot,
@@ -43,6 +45,9 @@ export const roomOptions: RoomOptions = {
 
 /** How long to wait before trying again when signalling worked and media did not connect. */
 export const MEDIA_RETRY_MS = 3000;
+
+/** How often remote participants LiveKit has not graded are graded from our own stats. */
+export const QUALITY_INTERVAL_MS = 2000;
 
 /** Events after which the participant list is rebuilt (cheap: a handful of objects). */
 const viewEvents = [
@@ -72,6 +77,9 @@ export class LiveKitAdapter implements SfuAdapter {
   private readonly listeners = new Set<() => void>();
   private readonly revisions = new Map<string, number>();
   private readonly byteSamples = new Map<string, ByteSample>();
+  private readonly qualitySamples = new Map<string, ByteSample>();
+  private readonly measuredQuality = new Map<string, ConnectionQuality>();
+  private qualityTimer: ReturnType<typeof setInterval> | null = null;
   private readonly audioElements = new Map<RemoteTrack, HTMLMediaElement>();
   private unbind: (() => void) | null = null;
   /** Set while a connect attempt whose signalling is up waits for the media transport. */
@@ -109,6 +117,16 @@ export class LiveKitAdapter implements SfuAdapter {
     this.log('info', 'connected to LiveKit', { url, room: this.room.name });
     this.update({ canPlayAudio: this.room.canPlaybackAudio });
     this.rebuild();
+    this.qualityTimer ??= setInterval(() => {
+      void this.measureQuality();
+    }, QUALITY_INTERVAL_MS);
+  }
+
+  private async measureQuality(): Promise<void> {
+    const measured = await measureUngradedQuality(this.room.remoteParticipants.values(), this.qualitySamples);
+    const changed = [...measured].some(([id, value]) => this.measuredQuality.get(id) !== value);
+    for (const [id, value] of measured) this.measuredQuality.set(id, value);
+    if (changed) this.rebuild();
   }
 
   /**
@@ -181,6 +199,8 @@ export class LiveKitAdapter implements SfuAdapter {
 
   async disconnect(): Promise<void> {
     this.ended = true;
+    if (this.qualityTimer) clearInterval(this.qualityTimer);
+    this.qualityTimer = null;
     await this.room.disconnect();
     this.unbind?.();
     this.unbind = null;
@@ -295,6 +315,7 @@ export class LiveKitAdapter implements SfuAdapter {
     const onParticipantDisconnected = (participant: Participant) => {
       this.log('info', 'participant left', { participant: participant.identity });
       this.revisions.delete(participant.identity);
+      this.measuredQuality.delete(participant.identity);
     };
     const onStateChanged = () => {
       // A connect whose media failed is retried by connectUntilMedia: not a drop of the call.
@@ -354,7 +375,8 @@ export class LiveKitAdapter implements SfuAdapter {
     // Before the join completes the local participant has no identity yet and is not shown.
     if (local.identity) views.push(toParticipantView(local, true, this.revisions.get(local.identity) ?? 0));
     for (const remote of this.room.remoteParticipants.values()) {
-      views.push(toParticipantView(remote, false, this.revisions.get(remote.identity) ?? 0));
+      const revision = this.revisions.get(remote.identity) ?? 0;
+      views.push(toParticipantView(remote, false, revision, this.measuredQuality.get(remote.identity)));
     }
     this.update({ participants: views });
   }

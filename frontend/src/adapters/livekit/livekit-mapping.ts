@@ -30,7 +30,9 @@ export function toParticipantView(
   participant: LkParticipantLike,
   isLocal: boolean,
   videoRevision: number,
+  measuredQuality: ConnectionQuality = 'unknown',
 ): ParticipantView {
+  const reported = toConnectionQuality(participant.connectionQuality);
   return {
     id: participant.identity,
     name: participant.name || participant.identity,
@@ -39,7 +41,7 @@ export function toParticipantView(
     micEnabled: participant.isMicrophoneEnabled,
     cameraEnabled: participant.isCameraEnabled,
     screenSharing: participant.isScreenShareEnabled,
-    connectionQuality: toConnectionQuality(participant.connectionQuality),
+    connectionQuality: reported === 'unknown' ? measuredQuality : reported,
     videoRevision,
   };
 }
