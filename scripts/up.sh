@@ -151,14 +151,19 @@ if [ "$SFU_PROVIDER" = livekit ]; then
   say "starting livekit-server (dev mode: key devkey, secret secret)"
   # Signalling on loopback only (nginx proxies /rtc); media on every interface: in dev mode
   # LiveKit offers a host candidate on each non-loopback address, the LAN one included.
-  start sfu "$LIVEKIT_BIN" --dev --bind 127.0.0.1 --config-body \
-    "{port: $LIVEKIT_PORT, rtc: {tcp_port: $LIVEKIT_TCP_PORT, udp_port: $LIVEKIT_UDP_PORT}}"
+  # Its JSON lines go to its log file as they are and, parsed (level, room, participant), to
+  # the debug service (vr-ship-output retries until the debug service below is up).
+  start sfu env DEBUG_SERVICE_URL="http://127.0.0.1:$DEBUG_PORT" \
+    uv run --locked vr-ship-output --service livekit --format livekit -- \
+    "$LIVEKIT_BIN" --dev --bind 127.0.0.1 --config-body \
+    "{port: $LIVEKIT_PORT, rtc: {tcp_port: $LIVEKIT_TCP_PORT, udp_port: $LIVEKIT_UDP_PORT}, logging: {json: true}}"
 else
   say "starting the embedded SFU (development key devkey, secret secret)"
   # aioice offers a host candidate on every non-loopback address, the LAN one included.
   start sfu env EMBEDDED_SFU_PORT="$EMBEDDED_SFU_PORT" "${SFU_TURN_ENV[@]}" \
     EMBEDDED_SFU_ROOM_REGISTRY_FILE="$DATA_DIR/embedded-sfu-rooms.json" \
     EMBEDDED_SFU_WEBHOOK_URL="http://127.0.0.1:$BACKEND_PORT/api/webhooks/livekit" \
+    DEBUG_SERVICE_URL="http://127.0.0.1:$DEBUG_PORT" \
     uv run --locked embedded-sfu
 fi
 wait_http sfu "$SFU_HEALTH_URL"

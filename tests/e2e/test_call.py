@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
+from vr_testkit.log_lines import wait_for_line
 from vr_testkit.room_page import (
     MEASURE_FIRST_FRAME,
     create_room,
@@ -100,6 +101,21 @@ def test_each_sees_and_hears_the_other(call: Call) -> None:
         )
     print(f"\nBob: join click -> first frame of Alice: {call.first_frame_ms:.0f} ms")
     assert call.first_frame_ms < 5000
+    # The SFU's own lines about this call (the embedded SFU's, or livekit-server's parsed
+    # ones) are in the debug service under the room and each participant, with the backend's.
+    sfu_service = "embedded-sfu" if call.stack.sfu_provider == "embedded" else "livekit"
+    room = httpx.get(f"{call.stack.url}/api/rooms/{call.room_id}").json()["room"]
+    assert len(room["participants"]) == 2
+    for participant in room["participants"]:
+        line = wait_for_line(
+            call.stack.debug_url,
+            call.room_id,
+            lambda line, p=participant["id"]: (
+                line["service"] == sfu_service and line["metadata"].get("participant_id") == p
+            ),
+        )
+        print(f"\n{sfu_service} on {participant['name']}: {line['message']}")
+    wait_for_line(call.stack.debug_url, call.room_id, lambda line: line["service"] == "backend")
 
 
 def test_mute_and_camera_off_are_seen_by_the_other_side(call: Call) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 import uvicorn
+from vr_common.log_shipping import install_log_shipping
 from vr_common.startup import freeze_startup_heap, settings_or_exit
 
 from embedded_sfu.app import create_app
@@ -24,6 +25,11 @@ def main() -> None:
     # aiortc and aioice log every ICE/DTLS step at INFO; only their warnings matter here.
     for noisy in ("aioice", "aiortc"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    if settings.debug_service_url:
+        # Every line, with its room, participant and track fields, to the one log.
+        install_log_shipping(
+            settings.debug_service_url, "embedded-sfu", token=settings.debug_token or None
+        )
     app = create_app(settings)
     freeze_startup_heap()
     uvicorn.run(
@@ -31,6 +37,10 @@ def main() -> None:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),
+        # uvicorn's own logging config would close the handlers set up above (dictConfig
+        # closes every existing handler), the shipping one with them; its loggers propagate
+        # to the root's instead.
+        log_config=None,
         ws_max_size=1 << 20,
         # Browsers keep the socket busy with pings of their own; ours only detect dead peers.
         ws_ping_interval=20,

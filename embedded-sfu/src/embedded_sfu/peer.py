@@ -14,6 +14,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any, Literal
 
 from aiortc import (
     RTCBundlePolicy,
@@ -68,9 +69,11 @@ class Peer:
         ice_servers: list[RTCIceServer],
         answer_timeout: float = ANSWER_TIMEOUT,
         ice_policy: IcePolicy | None = None,
+        room_id: str = "",
     ) -> None:
         self.sid = "PA_" + secrets.token_hex(6)
         self.identity = identity
+        self.room_id = room_id
         self.name = name
         self.joined_at = datetime.now(UTC)
         self.send = send
@@ -87,6 +90,9 @@ class Peer:
         self.answer_timeout = answer_timeout
         self._renegotiate = False
         self._media_ready = False
+        # How many offers each connection saw: a count that climbs is a renegotiation storm.
+        self._offers = {"publish": 0, "subscribe": 0}
+        self._watched_transports: set[int] = set()
         # Test hook (see admin.py): loss injected on everything forwarded to this peer.
         self.downlink_drop_rate = 0.0
         self.closed = False
@@ -99,14 +105,50 @@ class Peer:
             "tracks": [p.describe() for p in self.publications.values()],
         }
 
-    def _new_pc(self) -> RTCPeerConnection:
+    def log(self, level: int, message: str, **fields: Any) -> None:
+        """One structured line about this participant (room and participant ids always)."""
+        logger.log(
+            level,
+            message,
+            extra={"room_id": self.room_id, "participant_id": self.identity, **fields},
+        )
+
+    def _new_pc(self, role: Literal["publish", "subscribe"]) -> RTCPeerConnection:
         # An explicit (possibly empty) server list: aiortc would otherwise use a public STUN
         # server, which a self-hosted, possibly offline, deployment must not depend on.
         # One transport for every track (as browsers do), so one ICE and DTLS session each.
         configuration = RTCConfiguration(
             iceServers=list(self._ice_servers), bundlePolicy=RTCBundlePolicy.MAX_BUNDLE
         )
-        return RTCPeerConnection(configuration)
+        pc = RTCPeerConnection(configuration)
+
+        def ice_changed() -> None:
+            state = pc.iceConnectionState
+            level = logging.WARNING if state == "failed" else logging.INFO
+            self.log(level, f"{role} ICE {state}", pc=role, ice_state=state)
+
+        def connection_changed() -> None:
+            state = pc.connectionState
+            level = logging.WARNING if state == "failed" else logging.INFO
+            self.log(level, f"{role} connection {state}", pc=role, connection_state=state)
+
+        pc.on("iceconnectionstatechange", ice_changed)
+        pc.on("connectionstatechange", connection_changed)
+        return pc
+
+    def _watch_dtls(self, pc: RTCPeerConnection, role: str) -> None:
+        for transceiver in pc.getTransceivers():
+            transport = transceiver.sender.transport
+            if transport is None or id(transport) in self._watched_transports:
+                continue
+            self._watched_transports.add(id(transport))
+
+            def dtls_changed(transport: Any = transport) -> None:
+                state = transport.state
+                level = logging.WARNING if state == "failed" else logging.INFO
+                self.log(level, f"{role} DTLS {state}", pc=role, dtls_state=state)
+
+            transport.on("statechange", dtls_changed)
 
     async def _set_local(self, pc: RTCPeerConnection, description: RTCSessionDescription) -> None:
         """setLocalDescription, which gathers: new transports bind where the policy says."""
@@ -123,7 +165,7 @@ class Peer:
         if len(set(sources)) != len(sources):
             raise ProtocolError("bad_offer", "each source may be published once")
         if self.publish_pc is None:
-            self.publish_pc = self._new_pc()
+            self.publish_pc = self._new_pc("publish")
         pc = self.publish_pc
         try:
             await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
@@ -139,16 +181,28 @@ class Peer:
                     raise ProtocolError("bad_offer", f"{source} must offer {codec}")
             answer = await pc.createAnswer()
             await self._set_local(pc, answer)
-        except ProtocolError:
+            self._watch_dtls(pc, "publish")
+        except ProtocolError as exc:
+            self.log(logging.WARNING, "publish offer refused", pc="publish", error=exc.message)
             await self._drop_publish_pc()
             raise
         except Exception as exc:  # aiortc raises assorted errors for a malformed SDP
+            self.log(logging.WARNING, "publish offer refused", pc="publish", error=str(exc))
             await self._drop_publish_pc()
             raise ProtocolError("bad_offer", f"the offer could not be applied: {exc}") from exc
+        self._offers["publish"] += 1
+        self.log(
+            logging.INFO,
+            "publish offer answered" if self._offers["publish"] == 1 else "publish renegotiated",
+            pc="publish",
+            negotiation=self._offers["publish"],
+            sources=sorted(tracks.values()),
+        )
         for source, publication in list(self.publications.items()):
             if tracks.get(publication.mid or "") != source:
                 publication.end()
                 del self.publications[source]
+                self.log(logging.INFO, f"{source} unpublished", track=publication.id, source=source)
         rtx_ssrcs = _rtx_ssrcs(sdp)
         for mid, source in tracks.items():
             if source not in self.publications:
@@ -158,6 +212,14 @@ class Peer:
                     source=source,
                     transceiver=by_mid[mid],
                     rtx_ssrc=rtx_ssrcs.get(mid),
+                )
+                publication = self.publications[source]
+                self.log(
+                    logging.INFO,
+                    f"{source} published",
+                    track=publication.id,
+                    source=source,
+                    kind=publication.kind,
                 )
         return pc.localDescription.sdp
 
@@ -200,7 +262,7 @@ class Peer:
 
     def _add_subscription(self, publication: Publication) -> None:
         if self.subscribe_pc is None:
-            self.subscribe_pc = self._new_pc()
+            self.subscribe_pc = self._new_pc("subscribe")
             self.subscribe_pc.on("connectionstatechange", self._on_subscribe_state)
         transceiver = self.subscribe_pc.addTransceiver(publication.kind, direction="sendonly")
         transceiver.setCodecPreferences(_codec_preferences(publication.kind))
@@ -235,6 +297,7 @@ class Peer:
             return
         offer = await pc.createOffer()
         await self._set_local(pc, offer)
+        self._watch_dtls(pc, "subscribe")
         tracks: dict[str, Json] = {}
         for pub_id, transceiver in self._transceivers.items():
             publication = self.subscriptions[pub_id].publication
@@ -246,6 +309,14 @@ class Peer:
                     "kind": publication.kind,
                 }
         self._offer_outstanding = True
+        self._offers["subscribe"] += 1
+        self.log(
+            logging.INFO,
+            "subscribe offer sent" if self._offers["subscribe"] == 1 else "subscribe renegotiated",
+            pc="subscribe",
+            negotiation=self._offers["subscribe"],
+            tracks=len(tracks),
+        )
         self.send({"type": "offer", "sdp": pc.localDescription.sdp, "tracks": tracks})
         self._answer_deadline = asyncio.get_running_loop().call_later(
             self.answer_timeout, self._answer_overdue
@@ -256,6 +327,7 @@ class Peer:
         # the client reconnects (by rejoining) with a clean state.
         if self._offer_outstanding and not self.closed:
             message = f"no answer to the server's offer within {self.answer_timeout:.0f} s"
+            self.log(logging.WARNING, message, pc="subscribe")
             self.send(error("answer_timeout", message, fatal=True))
 
     async def accept_answer(self, sdp: str) -> None:

@@ -73,6 +73,9 @@ class Room:
             self._speaker_task = asyncio.create_task(self._watch_speakers())
         self.broadcast({"type": "participant_joined", "participant": peer.describe()}, skip=peer)
         self._report("participant_joined", peer)
+        peer.log(
+            logging.INFO, "participant joined", event="participant_joined", peers=len(self.peers)
+        )
         await peer.sync_subscriptions(self.publications_except(peer))
 
     async def remove(self, peer: Peer) -> None:
@@ -80,6 +83,7 @@ class Room:
             return
         del self.peers[peer.identity]
         self._report("participant_left", peer)
+        peer.log(logging.INFO, "participant left", event="participant_left", peers=len(self.peers))
         await peer.close()
         self.broadcast({"type": "participant_left", "participant": peer.identity})
         await self.resubscribe_all()
@@ -157,6 +161,10 @@ class Rooms:
         if room is None:
             room = Room(room_id, options, self._events)
             self.rooms[room_id] = room
+            logger.info(
+                "room created",
+                extra={"room_id": room_id, "max_participants": options.max_participants},
+            )
         elif room.options == options:
             return room
         else:
@@ -176,6 +184,7 @@ class Rooms:
         if room is None:
             return False
         self._changed()
+        logger.info("room deleted", extra={"room_id": room_id, "peers": len(room.peers)})
         room.broadcast({"type": "closed", "reason": "room_deleted", "message": "room deleted"})
         await room.close()
         if self._events is not None:
@@ -193,6 +202,7 @@ class Rooms:
         ]
         for room in stale:
             del self.rooms[room.id]
+            logger.info("empty room expired", extra={"room_id": room.id})
             await room.close()
         if stale:
             self._changed()

@@ -69,6 +69,15 @@ class EmbeddedSfuSettings(BaseSettings):
     answer_timeout_seconds: float = Field(default=15.0, gt=0)
     # Enables the downlink- and uplink-loss admin endpoints used by tests; refused in production.
     test_hooks: bool = False
+    # Where this process ships its log lines (the debug service, as the backend's
+    # DEBUG_SERVICE_URL), with the debug service's token; empty: the terminal only.
+    debug_service_url: str = Field(
+        default="",
+        validation_alias=AliasChoices("EMBEDDED_SFU_DEBUG_SERVICE_URL", "DEBUG_SERVICE_URL"),
+    )
+    debug_token: str = Field(
+        default="", validation_alias=AliasChoices("EMBEDDED_SFU_DEBUG_TOKEN", "DEBUG_TOKEN")
+    )
     log_level: str = Field(
         default="INFO", validation_alias=AliasChoices("EMBEDDED_SFU_LOG_LEVEL", "LOG_LEVEL")
     )

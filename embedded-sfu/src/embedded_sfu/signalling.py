@@ -187,6 +187,7 @@ class Connection:
             ice_servers=self._config.ice_servers,
             answer_timeout=self._config.answer_timeout,
             ice_policy=self._config.ice_policy,
+            room_id=room.id,
         )
         self.room = room
         self.send(
@@ -199,7 +200,6 @@ class Connection:
             }
         )
         await room.add(self.peer)
-        logger.info("participant joined", extra={"room": room.id, "identity": self.peer.identity})
 
     async def _loop(self) -> None:
         assert self.peer is not None and self.room is not None

@@ -80,6 +80,7 @@ class Stack(LoopbackApp):
                 # Joins and departures reach the backend as LiveKit's webhooks do.
                 settings={
                     "EMBEDDED_SFU_WEBHOOK_URL": f"{backend}/api/webhooks/livekit",
+                    "DEBUG_SERVICE_URL": self.debug_url,
                     **self.sfu_env,
                 },
             )
@@ -94,6 +95,8 @@ class Stack(LoopbackApp):
                 "EMBEDDED_SFU_URL": self.embedded_sfu.http_url,
             }
         else:
+            # Its lines reach the debug service (started below; the shipper retries till then).
+            self.livekit.debug_service_url = self.debug_url
             self.livekit.workdir.mkdir(parents=True, exist_ok=True)
             self.livekit.start()
             sfu_upstream = f"{self.livekit.address}:{self.livekit.port}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -59,6 +60,8 @@ class LiveKitServer:
     address: str = "127.0.0.1"
     node_ip: str = "127.0.0.1"
     turn: LiveKitTurn | None = None
+    # Where its log lines are shipped (JSON lines, through `vr-ship-output`), as `make up` does.
+    debug_service_url: str | None = None
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="vr-livekit-")))
     process: ManagedProcess | None = None
 
@@ -94,7 +97,7 @@ class LiveKitServer:
             "LIVEKIT_WEBHOOK_URL": self.webhook_urls[0]
             if self.webhook_urls
             else f"http://127.0.0.1:{free_port()}/unused",
-            "LIVEKIT_LOG_JSON": "false",
+            "LIVEKIT_LOG_JSON": "true" if self.debug_service_url else "false",
         }
         return render_config(REPO_ROOT / "config" / "livekit.yaml", env)
 
@@ -122,11 +125,13 @@ class LiveKitServer:
         self.workdir.mkdir(parents=True, exist_ok=True)
         config = self.workdir / "livekit.yaml"
         config.write_text(self.config_yaml())
-        self.process = ManagedProcess(
-            "livekit",
-            [livekit_binary(), "--config", str(config)],
-            log_dir=self.workdir,
-        ).start()
+        argv = [livekit_binary(), "--config", str(config)]
+        env = {}
+        if self.debug_service_url:
+            shipper = [sys.executable, "-m", "vr_common.output_shipping"]
+            argv = [*shipper, "--service", "livekit", "--format", "livekit", "--", *argv]
+            env = {"DEBUG_SERVICE_URL": self.debug_service_url}
+        self.process = ManagedProcess("livekit", argv, env=env, log_dir=self.workdir).start()
         self.process.wait_http(self.http_url + "/", timeout=30)
         return self
 

@@ -52,6 +52,7 @@ class ScaledStack(LoopbackApp):
                 redis_url=self.redis_url,
                 webhook_urls=[f"{self.url}/api/webhooks/livekit"],
                 workdir=self.workdir / f"livekit-{number}",
+                debug_service_url=self.debug_url,
             )
             node.workdir.mkdir(parents=True)
             self.livekit_nodes.append(node)
