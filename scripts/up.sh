@@ -203,6 +203,11 @@ LISTEN_PORT="$HTTP_PORT" STATIC_ROOT="$STATIC_ROOT" \
 start nginx "$NGINX" -p "$RUN_DIR/nginx" -c "$RUN_DIR/nginx/nginx.conf" -e stderr -g 'daemon off;'
 wait_http nginx "http://127.0.0.1:$HTTP_PORT/"
 
+if [ "$SFU_PROVIDER" = embedded ]; then
+  SFU_METRICS=" http://127.0.0.1:$EMBEDDED_SFU_PORT/metrics"
+else
+  SFU_METRICS=""
+fi
 if [ -n "$LAN_HOST" ]; then
   LAN_LINE="  From other machines:     $HTTPS_URL"
 else
@@ -213,6 +218,7 @@ cat <<MSG
   Video Rooms is running:  http://$PUBLIC_HOST:$HTTP_PORT   (SFU: $SFU_PROVIDER)
 $LAN_LINE
   Logs and service status: http://$PUBLIC_HOST:$HTTP_PORT/logs
+  Prometheus metrics:      http://127.0.0.1:$BACKEND_PORT/metrics http://127.0.0.1:$DEBUG_PORT/metrics$SFU_METRICS
 
   The https address uses a certificate from this machine's own authority, which browsers do
   not know: the first visit shows a warning ("Your connection is not private"). It means the

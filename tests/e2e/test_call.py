@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
+from prometheus_client.parser import text_string_to_metric_families
 from vr_testkit.log_lines import wait_for_line
 from vr_testkit.room_page import (
     MEASURE_FIRST_FRAME,
@@ -101,6 +102,28 @@ def test_each_sees_and_hears_the_other(call: Call) -> None:
         )
     print(f"\nBob: join click -> first frame of Alice: {call.first_frame_ms:.0f} ms")
     assert call.first_frame_ms < 5000
+    # During the call every /metrics parses and counts the room and both participants.
+    scrapes = {
+        "backend": f"http://127.0.0.1:{call.stack.backend_port}/metrics",
+        "debug": f"{call.stack.debug_url}/metrics",
+    }
+    if call.stack.embedded_sfu is not None:
+        scrapes["sfu"] = f"{call.stack.embedded_sfu.http_url}/metrics"
+    values = {
+        name: {
+            sample.name: sample.value
+            for family in text_string_to_metric_families(httpx.get(url).text)
+            for sample in family.samples
+        }
+        for name, url in scrapes.items()
+    }
+    assert values["backend"]["video_rooms_rooms"] >= 1
+    assert values["backend"]["video_rooms_participants"] >= 2
+    assert values["backend"]["video_rooms_channel_connections"] >= 2
+    assert values["debug"]["debug_service_ingested_lines_total"] > 0
+    if "sfu" in values:
+        assert values["sfu"]["embedded_sfu_rooms"] >= 1
+        assert values["sfu"]["embedded_sfu_participants"] >= 2
     # The SFU's own lines about this call (the embedded SFU's, or livekit-server's parsed
     # ones) are in the debug service under the room and each participant, with the backend's.
     sfu_service = "embedded-sfu" if call.stack.sfu_provider == "embedded" else "livekit"

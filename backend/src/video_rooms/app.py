@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -9,9 +11,10 @@ from datetime import timedelta
 import httpx
 from fastapi import FastAPI
 
-from video_rooms.api import client_config, docs, health, rooms, webhooks
+from video_rooms.api import client_config, docs, health, metrics, rooms, webhooks
 from video_rooms.api.errors import error_responses, install_error_handlers
 from video_rooms.db.engine import create_engine
+from video_rooms.metrics import BackendMetrics
 from video_rooms.middleware import (
     BodySizeLimitMiddleware,
     JsonOnlyMiddleware,
@@ -29,6 +32,7 @@ from video_rooms.sfu.registry import build_provider, default_room_options
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app. The database schema must already be migrated (`db.migrate.upgrade`)."""
     settings = settings or Settings()
+    collected = BackendMetrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -49,9 +53,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             timedelta(seconds=settings.max_session_seconds),
         )
         app.state.realtime = await Realtime.open(settings, engine, app.state.room_service)
+        app.state.metrics = collected
+        lag = asyncio.create_task(collected.event_loop_lag.run(), name="event-loop-lag")
         try:
             yield
         finally:
+            lag.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await lag
             await app.state.realtime.aclose()
             await app.state.http.aclose()
             await sfu_health.aclose()
@@ -77,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(client_config.router)
     app.include_router(webhooks.router)
+    app.include_router(metrics.router)
     app.router.routes.append(realtime_socket.route)
     app.add_middleware(JsonOnlyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -13,7 +13,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from vr_common.log_entry import LogLimits
 
-from debug_service import ingest_routes, query_routes, status_routes, ws_viewer
+from debug_service import ingest_routes, metrics, query_routes, status_routes, ws_viewer
 from debug_service.access import AccessPolicy
 from debug_service.errors import EXCEPTION_HANDLERS
 from debug_service.live import LiveHub
@@ -52,6 +52,7 @@ def default_targets(settings: Settings, pipeline: LogPipeline) -> list[Target]:
 
 def create_app(settings: Settings, *, targets: Sequence[Target] | None = None) -> Starlette:
     """The app for `settings`; `targets` replaces the monitored services (tests use it)."""
+    collected = metrics.DebugMetrics()
     limits = LogLimits(
         max_batch=settings.debug_max_batch,
         max_message_chars=settings.debug_max_message_chars,
@@ -73,6 +74,7 @@ def create_app(settings: Settings, *, targets: Sequence[Target] | None = None) -
             timeout_s=settings.debug_monitor_timeout_s,
             on_change=status_changed,
         )
+        app.state.metrics = collected
         app.state.service = ServiceState(
             settings=settings,
             limits=limits,
@@ -96,6 +98,7 @@ def create_app(settings: Settings, *, targets: Sequence[Target] | None = None) -
         tasks = [
             asyncio.create_task(self_log.run(pipeline), name="self-log"),
             asyncio.create_task(monitor.run(), name="monitor"),
+            asyncio.create_task(collected.event_loop_lag.run(), name="event-loop-lag"),
             asyncio.create_task(pipeline.run_checkpoints(), name="checkpoints"),
             asyncio.create_task(
                 pipeline.run_age_retention(
@@ -142,6 +145,7 @@ def create_app(settings: Settings, *, targets: Sequence[Target] | None = None) -
             *query_routes.routes,
             *status_routes.routes,
             *ws_viewer.routes,
+            *metrics.routes,
         ],
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,

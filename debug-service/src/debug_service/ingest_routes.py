@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -12,6 +13,7 @@ from starlette.routing import Route
 
 from debug_service.entries import InvalidJson, InvalidLogs, TooManyLogs, parse_batch
 from debug_service.errors import ApiError
+from debug_service.metrics import DebugMetrics
 from debug_service.otlp import InvalidOtlp, parse_otlp
 from debug_service.request_body import read_body
 from debug_service.state import ServiceState, get_state
@@ -41,6 +43,35 @@ def _check_rate(state: ServiceState, request: Request, lines: int | None) -> Non
         raise _rate_limited(wait)
 
 
+def counted(
+    input_name: str,
+) -> Callable[
+    [Callable[[Request], Awaitable[JSONResponse]]], Callable[[Request], Awaitable[JSONResponse]]
+]:
+    """Count a route's refusals by error code (its accepted lines it counts itself)."""
+
+    def wrap(
+        route: Callable[[Request], Awaitable[JSONResponse]],
+    ) -> Callable[[Request], Awaitable[JSONResponse]]:
+        async def endpoint(request: Request) -> JSONResponse:
+            try:
+                return await route(request)
+            except ApiError as exc:
+                metrics: DebugMetrics = request.app.state.metrics
+                metrics.refused.labels(input_name, exc.code).inc()
+                raise
+
+        return endpoint
+
+    return wrap
+
+
+def _accepted(request: Request, input_name: str, lines: int) -> None:
+    metrics: DebugMetrics = request.app.state.metrics
+    metrics.ingested.labels(input_name).inc(lines)
+
+
+@counted("api")
 async def post_logs(request: Request) -> JSONResponse:
     state = get_state(request)
     # Refuse a client in debt before spending time on parsing its body.
@@ -56,9 +87,11 @@ async def post_logs(request: Request) -> JSONResponse:
         raise ApiError(422, "invalid_logs", str(exc), details=exc.problems[:50]) from None
     _check_rate(state, request, len(entries))
     await state.pipeline.ingest(entries)
+    _accepted(request, "api", len(entries))
     return JSONResponse({"accepted": len(entries)})
 
 
+@counted("otlp")
 async def post_otlp_logs(request: Request) -> JSONResponse:
     state = get_state(request)
     content_type = request.headers.get("content-type", "application/json").split(";")[0].strip()
@@ -88,6 +121,7 @@ async def post_otlp_logs(request: Request) -> JSONResponse:
     _check_rate(state, request, len(result.entries))
     if result.entries:
         await state.pipeline.ingest(result.entries)
+        _accepted(request, "otlp", len(result.entries))
     partial: dict[str, object] = {}
     if result.rejected:
         partial = {"rejectedLogRecords": result.rejected, "errorMessage": result.first_problem}

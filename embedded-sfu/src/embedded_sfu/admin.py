@@ -56,6 +56,18 @@ def _admin(handler: Handler) -> Handler:
     return guarded
 
 
+def admin_in_production(handler: Handler) -> Handler:
+    """Open in development (a scraper on this machine), the admin token in production."""
+    guarded = _admin(handler)
+
+    async def endpoint(request: Request) -> Response:
+        if _settings(request).app_env == "production":
+            return await guarded(request)
+        return await handler(request)
+
+    return endpoint
+
+
 def _room(request: Request) -> Room | None:
     return _rooms(request).rooms.get(request.path_params["room_id"])
 

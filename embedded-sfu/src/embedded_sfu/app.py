@@ -7,11 +7,11 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
-from starlette.routing import WebSocketRoute
+from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from vr_common.webhooks import WebhookSender
 
-from embedded_sfu import admin, aiortc_hooks
+from embedded_sfu import admin, aiortc_hooks, metrics
 from embedded_sfu.room import Rooms
 from embedded_sfu.room_registry import RoomRegistry
 from embedded_sfu.settings import EmbeddedSfuSettings
@@ -30,6 +30,7 @@ def create_app(settings: EmbeddedSfuSettings) -> Starlette:
         else None
     )
     rooms = Rooms(on_change=registry.save, events=events)
+    collected = metrics.SfuMetrics(rooms)
     for room_id, options in registry.load().items():
         rooms.create(room_id, options)
     signalling = SignallingConfig(
@@ -51,18 +52,21 @@ def create_app(settings: EmbeddedSfuSettings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        task = asyncio.create_task(sweep())
+        tasks = [asyncio.create_task(sweep()), asyncio.create_task(collected.event_loop_lag.run())]
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await rooms.close()
             if events is not None:
                 await events.aclose()
 
-    app = Starlette(routes=[WebSocketRoute("/rtc", rtc), *admin.routes], lifespan=lifespan)
+    scrape = Route("/metrics", admin.admin_in_production(metrics.get_metrics), methods=["GET"])
+    app = Starlette(routes=[WebSocketRoute("/rtc", rtc), *admin.routes, scrape], lifespan=lifespan)
+    app.state.metrics = collected
     app.state.rooms = rooms
     app.state.settings = settings
     return app

@@ -28,7 +28,7 @@ from aiortc import (
 from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 from aiortc.sdp import SessionDescription
 
-from embedded_sfu import aiortc_hooks
+from embedded_sfu import aiortc_hooks, metrics
 from embedded_sfu.ice_ports import IcePolicy
 from embedded_sfu.protocol import Json, ProtocolError, Source, error
 from embedded_sfu.publication import SOURCE_KINDS, Publication
@@ -280,6 +280,7 @@ class Peer:
 
     async def _end_subscription(self, subscription: Subscription) -> None:
         subscription.closed = True
+        metrics.retire([subscription])
         transceiver = self._transceivers.pop(subscription.publication.id, None)
         if transceiver is not None:
             # The m-line stays (as inactive) but its sender's tasks stop, and its BYE tells
@@ -371,6 +372,7 @@ class Peer:
         async with self._subscribe_lock:
             for subscription in self.subscriptions.values():
                 subscription.publication.remove_subscription(self.sid)
+            metrics.retire(self.subscriptions.values())
             self.subscriptions.clear()
             self._transceivers.clear()
         await self._drop_publish_pc()

@@ -42,7 +42,8 @@ async def create_room(
     body: ParticipantCreate, rooms: RoomServiceDep, request: Request
 ) -> RoomCreatePublic:
     """Create a room; the caller joins it as its first participant."""
-    created = await rooms.create(body.participant_name)
+    async with request.app.state.metrics.join("create"):
+        created = await rooms.create(body.participant_name)
     created.livekit_url = absolute_ws_url(created.livekit_url, request)
     return created
 
@@ -52,7 +53,8 @@ async def join_room(
     room_id: RoomIdDep, body: ParticipantCreate, rooms: RoomServiceDep, request: Request
 ) -> RoomJoinPublic:
     """Join an existing room (404 for an unknown one; rooms are never created by joining)."""
-    joined = await rooms.join(room_id, body.participant_name)
+    async with request.app.state.metrics.join("join"):
+        joined = await rooms.join(room_id, body.participant_name)
     joined.livekit_url = absolute_ws_url(joined.livekit_url, request)
     return joined
 
