@@ -116,7 +116,8 @@ def test_otlp_json_is_stored_with_partial_success(app_server: Start) -> None:
 @pytest.mark.parametrize(
     ("body", "headers", "status"),
     [
-        (b"\x0a\x00", {"content-type": "application/x-protobuf"}, 415),
+        (b"<logs/>", {"content-type": "application/xml"}, 415),
+        (b"\xff\xff", {"content-type": "application/x-protobuf"}, 400),
         (b"{", {"content-type": "application/json"}, 400),
         (b"[1]", {"content-type": "application/json"}, 400),
         (b'{"resourceLogs": 5}', {"content-type": "application/json"}, 400),

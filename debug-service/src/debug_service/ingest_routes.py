@@ -8,13 +8,15 @@ import time
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from debug_service.entries import InvalidJson, InvalidLogs, TooManyLogs, parse_batch
 from debug_service.errors import ApiError
 from debug_service.metrics import DebugMetrics
 from debug_service.otlp import InvalidOtlp, parse_otlp
+from debug_service.otlp_protobuf import CONTENT_TYPES as PROTOBUF_TYPES
+from debug_service.otlp_protobuf import protobuf_document, protobuf_response
 from debug_service.request_body import read_body
 from debug_service.state import ServiceState, get_state
 
@@ -45,15 +47,13 @@ def _check_rate(state: ServiceState, request: Request, lines: int | None) -> Non
 
 def counted(
     input_name: str,
-) -> Callable[
-    [Callable[[Request], Awaitable[JSONResponse]]], Callable[[Request], Awaitable[JSONResponse]]
-]:
+) -> Callable[[Callable[[Request], Awaitable[Response]]], Callable[[Request], Awaitable[Response]]]:
     """Count a route's refusals by error code (its accepted lines it counts itself)."""
 
     def wrap(
-        route: Callable[[Request], Awaitable[JSONResponse]],
-    ) -> Callable[[Request], Awaitable[JSONResponse]]:
-        async def endpoint(request: Request) -> JSONResponse:
+        route: Callable[[Request], Awaitable[Response]],
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
             try:
                 return await route(request)
             except ApiError as exc:
@@ -92,19 +92,23 @@ async def post_logs(request: Request) -> JSONResponse:
 
 
 @counted("otlp")
-async def post_otlp_logs(request: Request) -> JSONResponse:
+async def post_otlp_logs(request: Request) -> Response:
     state = get_state(request)
     content_type = request.headers.get("content-type", "application/json").split(";")[0].strip()
-    if content_type not in ("application/json", ""):
+    protobuf = content_type in PROTOBUF_TYPES
+    if content_type not in ("application/json", "") and not protobuf:
         raise ApiError(
             415,
             "unsupported_media_type",
-            f"{content_type} is not supported: send OTLP/HTTP as JSON (application/json)",
+            f"{content_type} is not supported: send OTLP/HTTP as protobuf "
+            "(application/x-protobuf) or JSON (application/json)",
         )
     _check_rate(state, request, None)
     body = await read_body(request, state.settings.debug_max_body_bytes)
     try:
-        document = json.loads(body)
+        document = protobuf_document(body) if protobuf else json.loads(body)
+    except InvalidOtlp as exc:
+        raise ApiError(400, "invalid_otlp", str(exc)) from None
     except (ValueError, RecursionError):
         raise ApiError(400, "invalid_json", "the body is not valid JSON") from None
     try:
@@ -122,6 +126,10 @@ async def post_otlp_logs(request: Request) -> JSONResponse:
     if result.entries:
         await state.pipeline.ingest(result.entries)
         _accepted(request, "otlp", len(result.entries))
+    if protobuf:
+        # Answered in the request's encoding, as OTLP/HTTP asks.
+        answer = protobuf_response(result.rejected, result.first_problem)
+        return Response(answer, media_type=PROTOBUF_TYPES[0])
     partial: dict[str, object] = {}
     if result.rejected:
         partial = {"rejectedLogRecords": result.rejected, "errorMessage": result.first_problem}
