@@ -19,7 +19,7 @@
 #                 default LAN_HOST's address; TURN_PORT 3478; TLS too with TURN_CERT_FILE/KEY_FILE)
 # For running several at once (the tests do): BACKEND_PORT, DEBUG_PORT, DEBUG_SYSLOG_PORT,
 # EMBEDDED_SFU_PORT, LIVEKIT_PORT, LIVEKIT_UDP_PORT, LIVEKIT_TCP_PORT (7882/7881: LiveKit's
-# media), and FRONTEND_DIST, an already built frontend to serve instead of building one.
+# media), LIVEKIT_PROMETHEUS_PORT (6789: LiveKit's metrics), and FRONTEND_DIST, an already built frontend to serve instead of building one.
 # Not PORT/HOST: the backend reads those itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +36,7 @@ LIVEKIT_PORT="${LIVEKIT_PORT:-7880}"
 LIVEKIT_TCP_PORT="${LIVEKIT_TCP_PORT:-7881}"
 LIVEKIT_UDP_PORT="${LIVEKIT_UDP_PORT:-7882}"
 EMBEDDED_SFU_PORT="${EMBEDDED_SFU_PORT:-7890}"
+LIVEKIT_PROMETHEUS_PORT="${LIVEKIT_PROMETHEUS_PORT:-6789}"
 LIVEKIT_BIN="$ROOT/.tools/bin/livekit-server"
 SFU_PROVIDER="${SFU_PROVIDER:-embedded}"
 case "$SFU_PROVIDER" in
@@ -156,7 +157,7 @@ if [ "$SFU_PROVIDER" = livekit ]; then
   start sfu env DEBUG_SERVICE_URL="http://127.0.0.1:$DEBUG_PORT" \
     uv run --locked vr-ship-output --service livekit --format livekit -- \
     "$LIVEKIT_BIN" --dev --bind 127.0.0.1 --config-body \
-    "{port: $LIVEKIT_PORT, rtc: {tcp_port: $LIVEKIT_TCP_PORT, udp_port: $LIVEKIT_UDP_PORT}, logging: {json: true}}"
+    "{port: $LIVEKIT_PORT, rtc: {tcp_port: $LIVEKIT_TCP_PORT, udp_port: $LIVEKIT_UDP_PORT}, logging: {json: true}, prometheus_port: $LIVEKIT_PROMETHEUS_PORT}"
 else
   say "starting the embedded SFU (development key devkey, secret secret)"
   # aioice offers a host candidate on every non-loopback address, the LAN one included.
@@ -206,7 +207,7 @@ wait_http nginx "http://127.0.0.1:$HTTP_PORT/"
 if [ "$SFU_PROVIDER" = embedded ]; then
   SFU_METRICS=" http://127.0.0.1:$EMBEDDED_SFU_PORT/metrics"
 else
-  SFU_METRICS=""
+  SFU_METRICS=" http://127.0.0.1:$LIVEKIT_PROMETHEUS_PORT/metrics"
 fi
 if [ -n "$LAN_HOST" ]; then
   LAN_LINE="  From other machines:     $HTTPS_URL"

@@ -109,6 +109,9 @@ def test_each_sees_and_hears_the_other(call: Call) -> None:
     }
     if call.stack.embedded_sfu is not None:
         scrapes["sfu"] = f"{call.stack.embedded_sfu.http_url}/metrics"
+    else:
+        assert call.stack.livekit is not None
+        scrapes["livekit"] = call.stack.livekit.metrics_url
     values = {
         name: {
             sample.name: sample.value
@@ -124,6 +127,9 @@ def test_each_sees_and_hears_the_other(call: Call) -> None:
     if "sfu" in values:
         assert values["sfu"]["embedded_sfu_rooms"] >= 1
         assert values["sfu"]["embedded_sfu_participants"] >= 2
+    if "livekit" in values:
+        assert values["livekit"]["livekit_room_total"] >= 1
+        assert values["livekit"]["livekit_participant_total"] >= 2
     # The SFU's own lines about this call (the embedded SFU's, or livekit-server's parsed
     # ones) are in the debug service under the room and each participant, with the backend's.
     sfu_service = "embedded-sfu" if call.stack.sfu_provider == "embedded" else "livekit"

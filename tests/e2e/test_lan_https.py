@@ -67,7 +67,8 @@ def make_up(
     data_dir = Path(tempfile.mkdtemp(prefix="vr-make-up-data-"))
     data_dir.chmod(0o755)
     tcp = ["HTTP_PORT", "HTTPS_PORT", "BACKEND_PORT", "DEBUG_PORT", "EMBEDDED_SFU_PORT"]
-    env = {name: str(free_port()) for name in [*tcp, "LIVEKIT_PORT", "LIVEKIT_TCP_PORT"]}
+    livekit = ["LIVEKIT_PORT", "LIVEKIT_TCP_PORT", "LIVEKIT_PROMETHEUS_PORT"]
+    env = {name: str(free_port()) for name in [*tcp, *livekit]}
     env |= {name: str(free_port("udp")) for name in ["DEBUG_SYSLOG_PORT", "LIVEKIT_UDP_PORT"]}
     media = free_udp_range(20)  # the embedded SFU's media ports, read by it from the environment
     env["EMBEDDED_SFU_UDP_PORTS"] = f"{media}-{media + 19}"

@@ -60,6 +60,8 @@ class LiveKitServer:
     address: str = "127.0.0.1"
     node_ip: str = "127.0.0.1"
     turn: LiveKitTurn | None = None
+    # LiveKit's own Prometheus metrics (config/livekit.yaml's prometheus_port).
+    prometheus_port: int = field(default_factory=free_port)
     # Where its log lines are shipped (JSON lines, through `vr-ship-output`), as `make up` does.
     debug_service_url: str | None = None
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="vr-livekit-")))
@@ -68,6 +70,10 @@ class LiveKitServer:
     @property
     def http_url(self) -> str:
         return f"http://{self.address}:{self.port}"
+
+    @property
+    def metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.prometheus_port}/metrics"
 
     @property
     def ws_url(self) -> str:
@@ -98,6 +104,7 @@ class LiveKitServer:
             if self.webhook_urls
             else f"http://127.0.0.1:{free_port()}/unused",
             "LIVEKIT_LOG_JSON": "true" if self.debug_service_url else "false",
+            "LIVEKIT_PROMETHEUS_PORT": str(self.prometheus_port),
         }
         return render_config(REPO_ROOT / "config" / "livekit.yaml", env)
 
