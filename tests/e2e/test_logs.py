@@ -134,3 +134,37 @@ def test_logs_live_from_every_side_and_status_follows_an_outage(
     # The backend's own lines about this room (shipped to DEBUG_SERVICE_URL) reach the viewer.
     viewer.get_by_label("Room").fill(room_id)
     expect(viewer.locator('.log-line[data-service="backend"]').first).to_be_visible()
+
+
+def test_scrolling_back_loads_lines_older_than_the_first_page(
+    stack: Stack, new_page: Callable[[], Page]
+) -> None:
+    # More lines than the stream's first page (its 1000-line backlog), a second apart, posted
+    # newest first so that the order they arrive in is not the order of their times.
+    start = datetime.now(UTC).timestamp() - 2000
+    lines = [
+        {
+            "timestamp": start + index,
+            "service": "scrollback",
+            "level": "info",
+            "message": f"scrollback line {index:04d}",
+        }
+        for index in range(1200)
+    ]
+    for batch in (lines[600:], lines[:600]):
+        response = httpx.post(f"{stack.debug_url}/api/logs", json={"logs": batch})
+        assert response.status_code == 200, response.text
+
+    viewer = new_page()
+    viewer.goto(stack.url + "/logs?service=scrollback")
+    rows = viewer.locator('.log-line[data-service="scrollback"]')
+    expect(rows.last).to_contain_text("scrollback line 1199")
+    expect(rows).to_have_count(1000)
+    expect(rows.first).to_contain_text("scrollback line 0200")
+
+    viewer.get_by_role("button", name="Load older lines").click()
+    expect(rows).to_have_count(1200)
+    # In time order, oldest first, although the oldest arrived last.
+    expect(rows.first).to_contain_text("scrollback line 0000")
+    assert rows.nth(599).inner_text().endswith("scrollback line 0599")
+    expect(viewer.get_by_text("No older lines.")).to_be_visible()

@@ -31,6 +31,8 @@ export interface LogStreamState {
   /** Lines the service dropped because this viewer fell behind. */
   skipped: number;
   services: Record<string, ServiceStatus>;
+  /** No older line matches the filters (scrolling back found the first one). */
+  oldestReached: boolean;
 }
 
 export type LogStreamAction =
@@ -42,7 +44,9 @@ export type LogStreamAction =
   /** The status from `GET /api/services` (open in production) while the stream is refused. */
   | { type: 'services-polled'; services: ServiceStatus[] }
   | { type: 'pause' }
-  | { type: 'resume' };
+  | { type: 'resume' }
+  /** Older lines fetched by scrolling back (`GET /api/logs`); `complete`: there are no more. */
+  | { type: 'older'; logs: LogLine[]; complete: boolean };
 
 export const initialLogState: LogStreamState = {
   connected: false,
@@ -52,14 +56,33 @@ export const initialLogState: LogStreamState = {
   paused: false,
   skipped: 0,
   services: {},
+  oldestReached: false,
 };
 
 function servicesByName(services: ServiceStatus[]): Record<string, ServiceStatus> {
   return Object.fromEntries(services.map((service) => [service.name, service]));
 }
 
+function before(a: LogLine, b: LogLine): number {
+  // ISO 8601 UTC strings with microseconds, all the same length: they sort as text.
+  if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp ? -1 : 1;
+  return a.id - b.id;
+}
+
+/**
+ * Lines in time order (then arrival order), each once: lines come in the order the service
+ * received them, and a browser's batch can arrive after newer lines of the server.
+ */
+export function inTimeOrder(lines: LogLine[]): LogLine[] {
+  const seen = new Set<number>();
+  const unique = lines.filter((line) => !seen.has(line.id) && seen.add(line.id));
+  const sorted = unique.every((line, i) => i === 0 || before(unique[i - 1] ?? line, line) <= 0);
+  return sorted ? unique : unique.sort(before);
+}
+
 function keepLast(lines: LogLine[]): LogLine[] {
-  return lines.length > maxLines ? lines.slice(lines.length - maxLines) : lines;
+  const ordered = inTimeOrder(lines);
+  return ordered.length > maxLines ? ordered.slice(ordered.length - maxLines) : ordered;
 }
 
 export function logStreamReducer(state: LogStreamState, action: LogStreamAction): LogStreamState {
@@ -85,6 +108,12 @@ export function logStreamReducer(state: LogStreamState, action: LogStreamAction)
       return state.access === 'granted' ? state : { ...state, services: servicesByName(action.services) };
     case 'pause':
       return { ...state, paused: true };
+    case 'older': {
+      // Reading back: the oldest lines are what the reader wants now, so the newest give way,
+      // and the live tail stops following until resumed.
+      const lines = inTimeOrder([...action.logs, ...state.lines]).slice(0, maxLines);
+      return { ...state, paused: true, lines, oldestReached: action.complete };
+    }
     case 'resume':
       return { ...state, paused: false, lines: keepLast([...state.lines, ...state.pending]), pending: [] };
     case 'message':
@@ -101,7 +130,14 @@ function applyMessage(state: LogStreamState, message: ServerMessage): LogStreamS
       return { ...state, services: { ...state.services, [message.service.name]: message.service } };
     case 'backlog':
       // A new subscription: its backlog replaces everything, including what was paused.
-      return { ...state, access: 'granted', lines: keepLast(message.logs), pending: [], skipped: 0 };
+      return {
+        ...state,
+        access: 'granted',
+        lines: keepLast(message.logs),
+        pending: [],
+        skipped: 0,
+        oldestReached: false,
+      };
     case 'logs':
       return state.paused
         ? { ...state, pending: keepLast([...state.pending, ...message.logs]) }

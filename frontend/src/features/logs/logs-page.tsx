@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useDebouncedValue } from '../../hooks/use-debounced-value.ts';
 import { FilterBar } from './filter-bar.tsx';
@@ -27,7 +27,8 @@ export function LogsPage() {
   }, [filters, search, setSearch]);
   // Typing in a search box should not send a subscribe (and a 1000-line backlog) per key.
   const streamFilters = useDebouncedValue(filters, 300);
-  const { state, pause, resume, submitToken, forgetToken, tokenInUse } = useLogStream(streamFilters);
+  const { state, pause, resume, submitToken, forgetToken, loadOlder, tokenInUse } =
+    useLogStream(streamFilters);
   const askToken = needsToken(state.access);
   const listRef = useRef<HTMLDivElement>(null);
 
@@ -52,9 +53,36 @@ export function LogsPage() {
     autoScrollTop.current = list.scrollTop;
   }, [visible, state.paused]);
 
+  // Scrolling back: older lines go in front, and the lines being read stay where they were.
+  const [olderError, setOlderError] = useState(false);
+  const keepFromBottom = useRef<number | null>(null);
+  const showOlder = () => {
+    const list = listRef.current;
+    const oldest = state.lines[0];
+    if (!oldest || state.oldestReached) return;
+    if (list) keepFromBottom.current = list.scrollHeight - list.scrollTop;
+    loadOlder(oldest).then(
+      () => {
+        setOlderError(false);
+      },
+      () => {
+        keepFromBottom.current = null;
+        setOlderError(true);
+      },
+    );
+  };
+  useLayoutEffect(() => {
+    const list = listRef.current;
+    if (!list || keepFromBottom.current === null) return;
+    list.scrollTop = list.scrollHeight - keepFromBottom.current;
+    keepFromBottom.current = null;
+  }, [visible]);
+
   const onScroll = () => {
     const list = listRef.current;
-    if (!list || state.paused) return;
+    if (!list) return;
+    if (list.scrollTop === 0 && list.scrollHeight > list.clientHeight) showOlder();
+    if (state.paused) return;
     if (list.scrollTop < autoScrollTop.current - 40) pause();
   };
 
@@ -97,7 +125,21 @@ export function LogsPage() {
           {askToken ? (
             <OperatorTokenForm access={state.access} onSubmit={submitToken} />
           ) : (
-            <LogList lines={visible} />
+            <>
+              {state.lines.length > 0 && (
+                <p className="older-lines">
+                  {state.oldestReached ? (
+                    <span className="muted small">No older lines.</span>
+                  ) : (
+                    <button type="button" onClick={showOlder}>
+                      Load older lines
+                    </button>
+                  )}
+                  {olderError && <span className="warning small"> Older lines could not be loaded.</span>}
+                </p>
+              )}
+              <LogList lines={visible} />
+            </>
           )}
         </div>
         <StatusPanel

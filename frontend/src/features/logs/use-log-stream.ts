@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { type LogFilters, toSubscribeFilters } from './log-filters.ts';
 import { initialLogState, logStreamReducer, needsToken } from './log-stream-state.ts';
-import type { ServiceStatus } from './log-types.ts';
+import type { LogLine, ServiceStatus } from './log-types.ts';
+import { fetchOlderLines } from './older-lines.ts';
 import { parseServerMessage } from './log-types.ts';
 import { forgetOperatorToken, readOperatorToken, storeOperatorToken, withToken } from './operator-token.ts';
 
@@ -146,6 +147,21 @@ export function useLogStream(
     dispatch({ type: 'token-submitted' });
     setCredentials({ token: trimmed });
   }, []);
+  const loadingOlder = useRef(false);
+  /** Scroll back: fetch the lines before `oldest` (once at a time) and put them in front. */
+  const loadOlder = useCallback(
+    async (oldest: LogLine) => {
+      if (loadingOlder.current) return;
+      loadingOlder.current = true;
+      try {
+        const page = await fetchOlderLines(filters, oldest, credentials.token);
+        dispatch({ type: 'older', logs: page.logs, complete: page.complete });
+      } finally {
+        loadingOlder.current = false;
+      }
+    },
+    [filters, credentials],
+  );
   const forgetToken = useCallback(() => {
     forgetOperatorToken();
     dispatch({ type: 'token-forgotten' });
@@ -157,6 +173,7 @@ export function useLogStream(
     resume,
     submitToken,
     forgetToken,
+    loadOlder,
     tokenInUse: credentials.token !== null,
   };
 }
