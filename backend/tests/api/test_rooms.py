@@ -150,6 +150,8 @@ async def test_openapi_declares_the_bearer_scheme_where_a_token_is_read(
         ("POST", "/api/rooms/{room_id}/participants/{participant_id}/remove"),
         ("POST", "/api/rooms/{room_id}/participants/{participant_id}/mute"),
         ("POST", "/api/rooms/{room_id}/mute"),
+        ("POST", "/api/rooms/{room_id}/participants/{participant_id}/role"),
+        ("POST", "/api/rooms/{room_id}/lock"),
         ("POST", "/api/webhooks/livekit"),
         ("POST", "/api/webhooks/sfu"),
     }

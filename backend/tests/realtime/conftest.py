@@ -17,6 +17,8 @@ from video_rooms.realtime.runtime import Realtime
 from video_rooms.settings import Settings
 from vr_testkit.processes import free_port
 
+from .host_forms import HostForms, People, make_people
+
 
 @dataclass
 class LiveServer:
@@ -62,3 +64,14 @@ def serve() -> Callable[[Settings], contextlib.AbstractAsyncContextManager[LiveS
 async def server(settings: Settings) -> AsyncIterator[LiveServer]:
     async with live_server(settings) as live:
         yield live
+
+
+@pytest.fixture
+async def host_room(server: LiveServer) -> AsyncIterator[tuple[People, HostForms]]:
+    """A room with a host, two guests and another room's host, and both forms of a control."""
+    async with server.http() as http:
+        forms = HostForms(server, http)
+        try:
+            yield await make_people(http), forms
+        finally:
+            await forms.close()

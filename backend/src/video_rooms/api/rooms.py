@@ -16,9 +16,11 @@ from video_rooms.api.public_url import absolute_ws_url
 from video_rooms.realtime import host_actions
 from video_rooms.realtime.runtime import Realtime
 from video_rooms.rooms.schemas import (
+    LockCreate,
     MuteCreate,
     MutedPublic,
     ParticipantCreate,
+    RoleCreate,
     RoomCreatePublic,
     RoomDetailPublic,
     RoomJoinPublic,
@@ -48,11 +50,12 @@ async def create_room(
     return created
 
 
-@router.post("/{room_id}/join")
+@router.post("/{room_id}/join", responses=error_responses(423))
 async def join_room(
     room_id: RoomIdDep, body: ParticipantCreate, rooms: RoomServiceDep, request: Request
 ) -> RoomJoinPublic:
-    """Join an existing room (404 for an unknown one; rooms are never created by joining)."""
+    """Join an existing room (404 for an unknown one; rooms are never created by joining;
+    423 `room_locked` while a host keeps new joins out)."""
     async with request.app.state.metrics.join("join"):
         joined = await rooms.join(room_id, body.participant_name)
     joined.livekit_url = absolute_ws_url(joined.livekit_url, request)
@@ -66,9 +69,13 @@ async def get_room(room_id: RoomIdDep, rooms: RoomServiceDep) -> RoomDetailPubli
 
 
 @router.delete("/{room_id}/leave", status_code=204)
-async def leave_room(room_id: RoomIdDep, token: BearerDep, rooms: RoomServiceDep) -> Response:
-    """Leave the room; the caller proves who it is with its room token."""
-    await rooms.leave(room_id, token)
+async def leave_room(
+    room_id: RoomIdDep, token: BearerDep, rooms: RoomServiceDep, request: Request
+) -> Response:
+    """Leave the room; the caller proves who it is with its room token. When the last host
+    leaves, the one present longest becomes host (announced as `participant:role`)."""
+    handover = await rooms.leave(room_id, token)
+    await host_actions.announce_handover(request.app.state.realtime, room_id, handover)
     return Response(status_code=204)
 
 
@@ -129,6 +136,35 @@ async def mute_everyone(
         request.app.state.realtime, room_id, claims.participant_id, None, body.source
     )
     return MutedPublic(muted=muted)
+
+
+@router.post("/{room_id}/participants/{participant_id}/role", status_code=204)
+async def set_participant_role(
+    room_id: RoomIdDep,
+    participant_id: ParticipantIdDep,
+    body: RoleCreate,
+    token: BearerDep,
+    rooms: RoomServiceDep,
+    request: Request,
+) -> Response:
+    """Make a participant a co-host, or take it back (host's token only), as the channel's
+    `set_role`; the creator's host role cannot be taken (409 `role_not_changeable`)."""
+    claims = rooms.verify_token(room_id, token)
+    await host_actions.set_role(
+        request.app.state.realtime, room_id, claims.participant_id, participant_id, body.role
+    )
+    return Response(status_code=204)
+
+
+@router.post("/{room_id}/lock", status_code=204)
+async def lock_room(
+    room_id: RoomIdDep, body: LockCreate, token: BearerDep, rooms: RoomServiceDep, request: Request
+) -> Response:
+    """Lock the room (new joins get 423 `room_locked`) or unlock it (host's token only), as
+    the channel's `lock_room`."""
+    claims = rooms.verify_token(room_id, token)
+    await host_actions.lock(request.app.state.realtime, room_id, claims.participant_id, body.locked)
+    return Response(status_code=204)
 
 
 @router.get("", dependencies=[AdminOnly])

@@ -26,6 +26,8 @@ rooms = Table(
     # Set when the room is finished for good (host ended it); LiveKit's own idle timeout
     # does not close our room, the link keeps working.
     Column("closed_at", DateTime(timezone=True), nullable=True),
+    # Set while a host keeps new joins out (`room_locked`).
+    Column("locked_at", DateTime(timezone=True), nullable=True),
 )
 
 participants = Table(
@@ -40,6 +42,9 @@ participants = Table(
     Column("left_at", DateTime(timezone=True), nullable=True),
     # Set when a host removed the participant: final, unlike `left_at` (which a reconnect clears).
     Column("removed_at", DateTime(timezone=True), nullable=True),
+    # "host" (the creator, or whom the room was handed over to), "cohost" (named by a host,
+    # the same powers) or NULL.
+    Column("role", String(16), nullable=True),
     Index("ix_participants_room_id", "room_id"),
 )
 

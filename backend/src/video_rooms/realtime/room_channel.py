@@ -18,9 +18,12 @@ from video_rooms.realtime.channel import Channel, JoinRefused, Reply, error, ok
 from video_rooms.realtime.connection import Connection
 from video_rooms.realtime.host_actions import (
     PARTICIPANT_REMOVED,
+    given_role,
+    lock,
     mute,
     mute_source,
     remove_participant,
+    set_role,
 )
 from video_rooms.realtime.presence import PRESENCE_STATE, Entry
 from video_rooms.realtime.protocol import Payload
@@ -74,6 +77,8 @@ class RoomChannel(Channel):
         except RoomError as exc:
             raise JoinRefused(exc.code, exc.message) from exc
         self.is_host = member.is_host
+        roles = await self._rt.rooms.hosts.roles(self.room_id)
+        locked = await self._rt.rooms.is_locked(self.room_id)
         history = await self._rt.store.history(self.room_id)
         self._history_ids = {message.id for message in history}
         self._entry = await self._rt.presence.track(
@@ -90,6 +95,8 @@ class RoomChannel(Channel):
             "participant_id": self.participant_id,
             "name": self.name,
             "is_host": self.is_host,
+            "roles": roles,
+            "locked": locked,
             "token_expires_at": _expiry(token),
             "messages": [message.public() for message in history],
         }
@@ -133,6 +140,10 @@ class RoomChannel(Channel):
                 return await self._remove(payload)
             case "mute_participant" | "mute_all":
                 return await self._mute(payload, everyone=event == "mute_all")
+            case "set_role":
+                return await self._set_role(payload)
+            case "lock_room":
+                return await self._lock(payload)
             case _:
                 return error("unknown_event", f"The room channel has no event {event!r}.")
 
@@ -232,6 +243,26 @@ class RoomChannel(Channel):
         except RoomError as exc:
             return error(exc.code, exc.message)
         return ok({"muted": muted})
+
+    async def _set_role(self, payload: Payload) -> Reply:
+        target, role = payload.get("participant_id"), given_role(payload)
+        if not isinstance(target, str) or not target or role is None:
+            return error("invalid_request", "Send {participant_id, role: cohost | participant}.")
+        try:
+            await set_role(self._rt, self.room_id, self.participant_id, target, role)
+        except RoomError as exc:
+            return error(exc.code, exc.message)
+        return ok()
+
+    async def _lock(self, payload: Payload) -> Reply:
+        locked = payload.get("locked")
+        if not isinstance(locked, bool):
+            return error("invalid_request", "Send {locked: true | false}.")
+        try:
+            await lock(self._rt, self.room_id, self.participant_id, locked)
+        except RoomError as exc:
+            return error(exc.code, exc.message)
+        return ok({"locked": locked})
 
     async def _renew_token(self) -> Reply:
         try:

@@ -29,8 +29,8 @@ from video_rooms.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-# Where every backend process hears that a room was closed, whichever process closed it, so
-# that none keeps letting people join it from its join cache. No channel route matches it, so
+# Where every backend process hears that a room was closed (or locked), whichever process did
+# it, so that none keeps letting people join it from its join cache. No channel route matches it, so
 # no client can join it.
 ROOMS_CLOSED_TOPIC = "rooms:closed"
 
@@ -115,6 +115,10 @@ class Realtime:
         await self.pubsub.broadcast(
             f"room:{room_id}", ROOM_CLOSED, {"by": by, "closed_at": closed_at.isoformat()}
         )
+
+    async def room_changed(self, room_id: str) -> None:
+        """A room's row changed (locked, unlocked): every backend process forgets its copy."""
+        await self.pubsub.broadcast(ROOMS_CLOSED_TOPIC, "changed", {"room_id": room_id})
 
     async def host_action(self, room_id: str, event: str, payload: dict[str, Any]) -> None:
         """Announces a host's action to everyone in the room (the removed one's channel then

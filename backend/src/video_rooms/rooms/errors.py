@@ -93,3 +93,17 @@ class MediaServerUnavailable(RoomError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(f"The media server is unavailable: {detail}")
+
+
+class RoomLocked(RoomError):
+    code = "room_locked"
+
+    def __init__(self) -> None:
+        super().__init__("This room is locked: its host lets nobody new in for now.")
+
+
+class RoleNotChangeable(RoomError):
+    code = "role_not_changeable"
+
+    def __init__(self, message: str = "The host's role cannot be taken away.") -> None:
+        super().__init__(message)

@@ -6,7 +6,7 @@ Plain SQLAlchemy Core: the join path is hot (see `make bench`).
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
@@ -24,6 +24,7 @@ class RoomRow:
     creator_id: str | None
     max_participants: int
     closed_at: datetime | None
+    locked_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,11 @@ class ParticipantRow:
     connected_at: datetime | None
     left_at: datetime | None
     removed_at: datetime | None = None
+    role: str | None = None
+
+
+# Both have a host's powers; "host" is only kept apart so that a co-host cannot demote them.
+HOST_ROLES = ("host", "cohost")
 
 
 def utcnow() -> datetime:
@@ -53,6 +59,7 @@ def _room(row: object) -> RoomRow:
         creator_id=m["creator_id"],
         max_participants=m["max_participants"],
         closed_at=_aware(m["closed_at"]),
+        locked_at=_aware(m["locked_at"]),
     )
 
 
@@ -66,6 +73,7 @@ def _participant(row: object) -> ParticipantRow:
         connected_at=_aware(m["connected_at"]),
         left_at=_aware(m["left_at"]),
         removed_at=_aware(m["removed_at"]),
+        role=m["role"],
     )
 
 
@@ -92,7 +100,7 @@ class RoomRepository:
             )
             await conn.execute(
                 participants.insert().values(
-                    id=creator_id, room_id=room_id, name=creator_name, joined_at=now
+                    id=creator_id, room_id=room_id, name=creator_name, joined_at=now, role="host"
                 )
             )
         return RoomRow(room_id, now, creator_id, max_participants, None)
@@ -152,9 +160,67 @@ class RoomRepository:
             return {row.id: row.name for row in await conn.execute(query)}
 
     async def mark_connected(self, room_id: str, participant_id: str) -> bool:
-        return await self._update_participant(
-            room_id, participant_id, connected_at=utcnow(), left_at=None
+        """False when no such participant may be connected: unknown, or removed (whose
+        `left_at` stays set); one write either way, no read (the webhook path)."""
+        query = (
+            update(participants)
+            .where(
+                participants.c.id == participant_id,
+                participants.c.room_id == room_id,
+                participants.c.removed_at.is_(None),
+            )
+            .values(connected_at=utcnow(), left_at=None)
         )
+        async with self._write() as conn:
+            return (await conn.execute(query)).rowcount > 0
+
+    async def set_role(self, room_id: str, participant_id: str, role: str | None) -> bool:
+        values: dict[str, str | None] = {"role": role}
+        query = (
+            update(participants)
+            .where(participants.c.id == participant_id, participants.c.room_id == room_id)
+            .values(**values)
+        )
+        async with self._write() as conn:
+            return (await conn.execute(query)).rowcount > 0
+
+    async def roles(self, room_id: str) -> dict[str, str]:
+        """Everyone in the room with a role (removed ones lose theirs)."""
+        query = select(participants.c.id, participants.c.role).where(
+            participants.c.room_id == room_id,
+            participants.c.role.is_not(None),
+            participants.c.removed_at.is_(None),
+        )
+        async with self._engine.connect() as conn:
+            return {row.id: row.role for row in await conn.execute(query)}
+
+    async def set_locked(self, room_id: str, locked: bool) -> None:
+        locked_at = utcnow() if locked else None
+        query = update(rooms).where(rooms.c.id == room_id).values(locked_at=locked_at)
+        async with self._write() as conn:
+            await conn.execute(query)
+
+    async def hand_over(self, room_id: str) -> ParticipantRow | None:
+        """When no host is connected any more, the one connected longest becomes host; returns
+        them, or None when a host is still there (or nobody is)."""
+        present = (
+            participants.c.room_id == room_id,
+            participants.c.connected_at.is_not(None),
+            participants.c.left_at.is_(None),
+            participants.c.removed_at.is_(None),
+        )
+        async with self._write() as conn:
+            host = select(participants.c.id).where(*present, participants.c.role.in_(HOST_ROLES))
+            if (await conn.execute(host.limit(1))).first() is not None:
+                return None
+            longest = select(participants).where(*present).order_by(participants.c.connected_at)
+            row = (await conn.execute(longest.limit(1))).first()
+            if row is None:
+                return None
+            await conn.execute(
+                update(participants).where(participants.c.id == row.id).values(role="host")
+            )
+        return replace(_participant(row), role="host")
 
     async def mark_left(self, room_id: str, participant_id: str) -> bool:
         return await self._update_participant(room_id, participant_id, left_at=utcnow())

@@ -90,3 +90,13 @@ class MutedPublic(BaseModel):
     """Who was muted: those connected and publishing that source."""
 
     muted: list[str]
+
+
+class RoleCreate(BaseModel):
+    """`cohost` gives a host's powers; `participant` takes them back."""
+
+    role: Literal["cohost", "participant"]
+
+
+class LockCreate(BaseModel):
+    locked: bool

@@ -3,7 +3,6 @@ inspect, leave, list, end. Failures are `rooms.errors` (the API and the channel 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -17,17 +16,17 @@ from video_rooms.logging_setup import participant_id_var, room_id_var
 from video_rooms.rooms.errors import (
     InvalidRoomToken,
     MediaServerUnavailable,
-    NotHost,
     ParticipantLeft,
     ParticipantNotFound,
     ParticipantRemoved,
     RoomClosed,
     RoomFull,
+    RoomLocked,
     RoomNotFound,
     SessionTooLong,
-    TrackNotFound,
 )
-from video_rooms.rooms.repository import RoomRepository, RoomRow, utcnow
+from video_rooms.rooms.host_controls import Handover, HostControls
+from video_rooms.rooms.repository import HOST_ROLES, RoomRepository, RoomRow, utcnow
 from video_rooms.rooms.room_cache import RoomCache
 from video_rooms.rooms.schemas import (
     ParticipantPublic,
@@ -39,10 +38,8 @@ from video_rooms.rooms.schemas import (
 )
 from video_rooms.sfu.health_gate import SfuHealthGate
 from video_rooms.sfu.provider import (
-    MutableSource,
     RoomOptions,
     SfuEvent,
-    SfuParticipant,
     SfuProvider,
     SfuUnavailable,
 )
@@ -81,6 +78,7 @@ class RoomService:
         self._max_session = max_session
         self._cache = RoomCache()
         self._ensured: dict[str, float] = {}
+        self.hosts = HostControls(repository, sfu, health, self.forget_room)
 
     async def create(self, participant_name: str) -> RoomCreatePublic:
         room_id, participant_id = new_room_id(), new_participant_id()
@@ -104,6 +102,8 @@ class RoomService:
         health = await self._health.current()
         if not health.ok:
             raise MediaServerUnavailable(health.message or "health check failed")
+        if room.locked_at is not None:
+            raise RoomLocked()
         if connected >= room.max_participants:
             raise RoomFull()
         await self._ensure_sfu_room(room.id)
@@ -134,7 +134,7 @@ class RoomService:
         ]
         return self._room_public(room, people, source="sfu")
 
-    async def leave(self, room_id: str, bearer_token: str | None) -> None:
+    async def leave(self, room_id: str, bearer_token: str | None) -> Handover | None:
         room_id_var.set(room_id)
         claims = self.verify_token(room_id, bearer_token)
         participant_id_var.set(claims.participant_id)
@@ -148,6 +148,7 @@ class RoomService:
             self._health.mark_down(str(exc))
             logger.warning("could not remove participant from the SFU", extra={"error": str(exc)})
         logger.info("participant left")
+        return await self.hosts.hand_over(room_id)
 
     def verify_token(self, room_id: str, token: str | None) -> RoomTokenClaims:
         """The claims of a valid token of `room_id`; says nothing yet of the room's state."""
@@ -158,15 +159,18 @@ class RoomService:
         except TokenError as exc:
             raise InvalidRoomToken(f"Invalid room token: {exc}.") from exc
 
-    async def apply_sfu_event(self, event: SfuEvent) -> None:
-        """The stored room follows what happened on the media server (a verified event)."""
+    async def apply_sfu_event(self, event: SfuEvent) -> Handover | None:
+        """The stored room follows what happened on the media server (a verified event);
+        returns the room's new host when the last one left."""
         room_id_var.set(event.room_id or None)
         participant_id_var.set(event.participant_id or None)
+        handover = None
         if event.kind == "participant_joined" and event.participant_id:
-            await self._repo.mark_connected(event.room_id, event.participant_id)
-            await self.enforce_removal(event.room_id, event.participant_id)
+            if not await self._repo.mark_connected(event.room_id, event.participant_id):
+                await self.hosts.enforce_removal(event.room_id, event.participant_id)
         elif event.kind == "participant_left" and event.participant_id:
             await self._repo.mark_left(event.room_id, event.participant_id)
+            handover = await self.hosts.hand_over(event.room_id)
         elif event.kind == "room_finished" and event.room_id:
             await self._repo.mark_all_left(event.room_id)
         if event.room_id:
@@ -179,6 +183,7 @@ class RoomService:
             event.kind,
             extra={"event": event.kind, "webhook_id": event.event_id},
         )
+        return handover
 
     async def member(self, room_id: str, claims: RoomTokenClaims) -> Member:
         """Who the (verified) token speaks for in the open room `room_id`."""
@@ -188,100 +193,21 @@ class RoomService:
         participant = await self._repo.get_participant(claims.participant_id)
         if participant is not None and participant.removed_at is not None:
             raise ParticipantRemoved()
-        return Member(claims.participant_id, claims.name, room.creator_id == claims.participant_id)
+        is_host = participant is not None and participant.role in HOST_ROLES
+        return Member(claims.participant_id, claims.name, is_host)
 
-    async def remove(self, room_id: str, actor_id: str, target_id: str) -> str:
-        """A host removes someone: final (their tokens are refused from now on, by us and by
-        the SFU) and their media ends at once. Returns the removed participant's name."""
-        await self._host_room(room_id, actor_id)
-        target = await self._repo.get_participant(target_id)
-        if target is None or target.room_id != room_id or target.removed_at is not None:
-            raise ParticipantNotFound()
-        await self._repo.mark_removed(room_id, target_id)
-        self.forget_room(room_id)
-        try:
-            await self._sfu.remove_participant(room_id, target_id)
-        except SfuUnavailable as exc:
-            self._health.mark_down(str(exc))
-            logger.warning("could not remove participant from the SFU", extra={"error": str(exc)})
-        self._audit("remove", actor_id, target_id)
-        return target.name
-
-    async def mute(
-        self, room_id: str, actor_id: str, target_id: str | None, source: MutableSource
-    ) -> list[str]:
-        """A host mutes one participant's source, or everyone else's (`target_id` None).
-        Returns whom it muted (those connected and publishing that source)."""
-        await self._host_room(room_id, actor_id)
-        if target_id is not None:
-            target = await self._repo.get_participant(target_id)
-            if target is None or target.room_id != room_id or target.removed_at is not None:
-                raise ParticipantNotFound()
-            targets = [target_id]
-        else:
-            targets = [p.identity for p in await self._connected(room_id) if p.identity != actor_id]
-        muted: list[str] = []
-        for identity in targets:
-            try:
-                if await self._sfu.mute_track(room_id, identity, source):
-                    muted.append(identity)
-            except SfuUnavailable as exc:
-                self._health.mark_down(str(exc))
-                raise MediaServerUnavailable(str(exc)) from exc
-        if target_id is not None and not muted:
-            raise TrackNotFound(source)
-        self._audit("mute" if target_id else "mute_all", actor_id, target_id, source=source)
-        return muted
-
-    async def _connected(self, room_id: str) -> list[SfuParticipant]:
-        try:
-            return await self._sfu.list_participants(room_id)
-        except SfuUnavailable as exc:
-            self._health.mark_down(str(exc))
-            raise MediaServerUnavailable(str(exc)) from exc
-
-    async def enforce_removal(self, room_id: str, participant_id: str) -> None:
-        """After the SFU reported `participant_id` connected: a removed one is put out again
-        (a LiveKit token cannot be revoked, so a removed guest's old token may reconnect)."""
-        participant = await self._repo.get_participant(participant_id)
-        if participant is None or participant.room_id != room_id or participant.removed_at is None:
-            return
-        await self._repo.mark_removed(room_id, participant_id)
-        with contextlib.suppress(SfuUnavailable):
-            await self._sfu.remove_participant(room_id, participant_id)
-        logger.warning("removed participant reconnected; put out again")
+    async def is_locked(self, room_id: str) -> bool:
+        room = await self._repo.get_room(room_id)
+        return room is not None and room.locked_at is not None
 
     async def participant_name(self, participant_id: str) -> str:
         return (await self._repo.names([participant_id])).get(participant_id, "")
 
-    async def _host_room(self, room_id: str, actor_id: str) -> RoomRow:
-        room = await self._existing_room(room_id)
-        if room.closed_at is not None:
-            raise RoomClosed()
-        if room.creator_id != actor_id:
-            raise NotHost()
-        return room
-
-    @staticmethod
-    def _audit(action: str, actor_id: str, target_id: str | None, **detail: str) -> None:
-        # One structured line per host action; room_id comes from the logging context.
-        logger.info(
-            "host action %s",
-            action,
-            extra={
-                "audit": True,
-                "action": action,
-                "actor": actor_id,
-                "target": target_id,
-                **detail,
-            },
-        )
-
     async def end(self, room_id: str, participant_id: str) -> datetime:
         """The host ends the room for everyone: closed for good, deleted on the SFU."""
-        room = await self._existing_room(room_id)
-        if room.creator_id != participant_id:
-            raise NotHost("Only the host can end the room for everyone.")
+        await self.hosts.require_host(
+            room_id, participant_id, "Only a host can end the room for everyone."
+        )
         closed_at = await self._repo.close_room(room_id)
         if closed_at is None:
             raise RoomClosed("This room has already been ended.")

@@ -5,10 +5,12 @@ export interface ApiSchemas {
   ClientConfigPublic?: ClientConfigPublic;
   ErrorDetail?: ErrorDetail;
   ErrorPublic?: ErrorPublic;
+  LockCreate?: LockCreate;
   MuteCreate?: MuteCreate;
   MutedPublic?: MutedPublic;
   ParticipantCreate?: ParticipantCreate;
   ParticipantPublic?: ParticipantPublic;
+  RoleCreate?: RoleCreate;
   RoomCreatePublic?: RoomCreatePublic;
   RoomDetailPublic?: RoomDetailPublic;
   RoomJoinPublic?: RoomJoinPublic;
@@ -35,6 +37,9 @@ export interface ErrorDetail {
 export interface ErrorPublic {
   error: ErrorDetail;
 }
+export interface LockCreate {
+  locked: boolean;
+}
 export interface MuteCreate {
   source: 'microphone' | 'camera';
 }
@@ -54,6 +59,12 @@ export interface ParticipantPublic {
   id: string;
   joined_at: string | null;
   name: string;
+}
+/**
+ * `cohost` gives a host's powers; `participant` takes them back.
+ */
+export interface RoleCreate {
+  role: 'cohost' | 'participant';
 }
 export interface RoomCreatePublic {
   livekit_url: string;
