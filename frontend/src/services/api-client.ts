@@ -37,6 +37,7 @@ export type RoomDetails = RoomPublic;
 export type KnownErrorCode =
   | 'room_not_found'
   | 'room_full'
+  | 'room_locked'
   | 'room_closed'
   | 'sfu_unavailable'
   | 'network_error'

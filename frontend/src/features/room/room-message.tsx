@@ -5,6 +5,7 @@ export type RoomMessageKind =
   | 'not_found'
   | 'sfu_unavailable'
   | 'room_full'
+  | 'room_locked'
   | 'connect_failed'
   | 'unsupported_provider'
   | 'unreachable'
@@ -30,6 +31,11 @@ const texts: Record<RoomMessageKind, { title: string; body: string; retry: strin
   room_full: {
     title: 'This room is full',
     body: 'The room has reached its participant limit. Try again when someone leaves.',
+    retry: 'Try again',
+  },
+  room_locked: {
+    title: 'This room is locked',
+    body: 'The host is letting nobody new in right now. Try again later, or ask the host to unlock it.',
     retry: 'Try again',
   },
   connect_failed: {

@@ -6,6 +6,7 @@ describe('messageForError', () => {
   it('gives each API refusal its own page', () => {
     expect(messageForError(new ApiError(404, 'room_not_found', 'x')).message).toBe('not_found');
     expect(messageForError(new ApiError(409, 'room_full', 'x')).message).toBe('room_full');
+    expect(messageForError(new ApiError(423, 'room_locked', 'x')).message).toBe('room_locked');
     expect(messageForError(new ApiError(410, 'room_closed', 'x')).message).toBe('host_ended');
     expect(messageForError(new ApiError(503, 'sfu_unavailable', 'down'))).toEqual({
       message: 'sfu_unavailable',

@@ -39,6 +39,8 @@ export function messageForError(error: unknown): { message: RoomMessageKind; det
       return { message: 'not_found' };
     case 'room_full':
       return { message: 'room_full' };
+    case 'room_locked':
+      return { message: 'room_locked' };
     case 'room_closed':
       // A link to a room its host ended: the same page the people in it saw.
       return { message: 'host_ended' };
