@@ -76,7 +76,8 @@ def local_commands(key: str) -> list[list[str]]:
             # Only lines that run the program (others may hold half of a multi-line string).
             if line.lstrip().startswith("#") or not re.search(rf"\b{program}\b", line):
                 continue
-            for argv in shell_commands(line.split(">", 1)[0]):
+            # A line continued with a backslash (up.sh's wrapped commands) ends before it.
+            for argv in shell_commands(line.split(">", 1)[0].rstrip().removesuffix("\\")):
                 if argv[0] == program and command_key(argv) == key:
                     found.append(normalize(argv))
     assert found, f"neither setup.sh nor up.sh runs `{key}`"
