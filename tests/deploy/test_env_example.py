@@ -27,6 +27,7 @@ COMPOSE_FILES = [
     REPO_ROOT / "docker-compose.yml",
     REPO_ROOT / "docker-compose.scaled.yml",
     REPO_ROOT / "docker-compose.turns.yml",
+    REPO_ROOT / "docker-compose.embedded.yml",
 ]
 LIVEKIT_TEMPLATE = REPO_ROOT / "config" / "livekit.yaml"
 # ${NAME}, ${NAME:-default}, ${NAME:?message}; "$${" is an escaped dollar, not a variable.
