@@ -11,7 +11,6 @@ from datetime import timedelta
 import httpx
 import pytest
 from vr_common.admin_tokens import issue_admin_token
-from vr_common.tokens import issue_room_token
 from vr_testkit.embedded_sfu import EmbeddedSfuProcess, new_room_id, running_sfu
 from vr_testkit.sfu_client import Peers, SfuClient
 
@@ -32,14 +31,7 @@ def room_id(sfu: EmbeddedSfuProcess) -> str:
 def room_token(
     sfu: EmbeddedSfuProcess, room: str, identity: str, ttl: timedelta = timedelta(minutes=5)
 ) -> str:
-    return issue_room_token(
-        api_key=sfu.api_key,
-        api_secret=sfu.api_secret,
-        room_id=room,
-        participant_id=identity,
-        participant_name=identity.title(),
-        ttl=ttl,
-    )
+    return sfu.room_token(room, identity, ttl)
 
 
 @pytest.fixture

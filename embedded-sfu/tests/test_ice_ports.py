@@ -7,7 +7,6 @@ import asyncio
 import secrets
 import time
 from collections.abc import Iterator
-from datetime import timedelta
 
 import pytest
 from aioice import turn
@@ -16,25 +15,12 @@ from aiortc.sdp import SessionDescription
 from embedded_sfu.ice_ports import PortRange
 from embedded_sfu.settings import EmbeddedSfuSettings
 from pydantic import ValidationError
-from vr_common.tokens import issue_room_token
 from vr_testkit.coturn import Coturn
 from vr_testkit.embedded_sfu import EmbeddedSfuProcess, new_room_id
 from vr_testkit.media import MovingVideoTrack, ToneTrack
 from vr_testkit.processes import free_udp_range
 from vr_testkit.sfu_client import SfuClient, eventually
 from vr_testkit.sockets import udp_sockets
-
-
-def room_token(sfu: EmbeddedSfuProcess, room: str, identity: str) -> str:
-    return issue_room_token(
-        api_key=sfu.api_key,
-        api_secret=sfu.api_secret,
-        room_id=room,
-        participant_id=identity,
-        participant_name=identity.title(),
-        ttl=timedelta(minutes=5),
-    )
-
 
 ADVERTISED = "203.0.113.7"  # TEST-NET-3: an address no interface here holds
 RANGE_SIZE = 40
@@ -94,7 +80,7 @@ async def test_media_sockets_stay_in_the_range_and_the_advertised_address_is_off
     room = new_room_id()
     ranged_sfu.create_room(room)
     clients = [
-        SfuClient(ranged_sfu.ws_url, room, room_token(ranged_sfu, room, name))
+        SfuClient(ranged_sfu.ws_url, room, ranged_sfu.room_token(room, name))
         for name in ("alice", "bob", "carol")
     ]
     try:
@@ -129,7 +115,7 @@ async def test_joined_hands_out_turn_credentials_coturn_accepts(
 ) -> None:
     room = new_room_id()
     ranged_sfu.create_room(room)
-    client = SfuClient(ranged_sfu.ws_url, room, room_token(ranged_sfu, room, "alice"))
+    client = SfuClient(ranged_sfu.ws_url, room, ranged_sfu.room_token(room, "alice"))
     try:
         joined = await client.join()
     finally:

@@ -4,13 +4,11 @@ track: joins, published tracks, negotiations, and ICE/DTLS state of both connect
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from vr_common.tokens import issue_room_token
 from vr_testkit.debug_service import DebugServiceProcess
 from vr_testkit.embedded_sfu import EmbeddedSfuProcess, new_room_id
 from vr_testkit.media import MovingVideoTrack, ToneTrack
@@ -46,19 +44,9 @@ async def test_a_call_is_told_in_structured_lines(
     room = new_room_id()
     sfu.create_room(room)
 
-    def token(identity: str) -> str:
-        return issue_room_token(
-            api_key=sfu.api_key,
-            api_secret=sfu.api_secret,
-            room_id=room,
-            participant_id=identity,
-            participant_name=identity.title(),
-            ttl=timedelta(minutes=5),
-        )
-
     async with (
-        SfuClient(sfu.ws_url, room, token("ada")) as ada,
-        SfuClient(sfu.ws_url, room, token("bob")) as bob,
+        SfuClient(sfu.ws_url, room, sfu.room_token(room, "ada")) as ada,
+        SfuClient(sfu.ws_url, room, sfu.room_token(room, "bob")) as bob,
     ):
         await ada.join()
         await bob.join()

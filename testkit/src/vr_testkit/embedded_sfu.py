@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 from vr_common.admin_tokens import issue_admin_token
+from vr_common.tokens import issue_room_token
 
 from vr_testkit.processes import STARTUP_TIMEOUT, ManagedProcess, free_port
 
@@ -69,6 +70,17 @@ class EmbeddedSfuProcess(ManagedProcess):
     def admin_headers(self) -> dict[str, str]:
         token = issue_admin_token(self.api_key, self.api_secret, timedelta(minutes=10))
         return {"authorization": f"Bearer {token}"}
+
+    def room_token(self, room_id: str, identity: str, ttl: timedelta = timedelta(minutes=5)) -> str:
+        """A join token for `room_id` signed with this SFU's key, as the backend mints one."""
+        return issue_room_token(
+            api_key=self.api_key,
+            api_secret=self.api_secret,
+            room_id=room_id,
+            participant_id=identity,
+            participant_name=identity.title(),
+            ttl=ttl,
+        )
 
     def create_room(
         self, room_id: str, *, max_participants: int = 16, empty_timeout_seconds: int = 300

@@ -175,14 +175,7 @@ class RoomRepository:
             return (await conn.execute(query)).rowcount > 0
 
     async def set_role(self, room_id: str, participant_id: str, role: str | None) -> bool:
-        values: dict[str, str | None] = {"role": role}
-        query = (
-            update(participants)
-            .where(participants.c.id == participant_id, participants.c.room_id == room_id)
-            .values(**values)
-        )
-        async with self._write() as conn:
-            return (await conn.execute(query)).rowcount > 0
+        return await self._update_participant(room_id, participant_id, role=role)
 
     async def roles(self, room_id: str) -> dict[str, str]:
         """Everyone in the room with a role (removed ones lose theirs)."""
@@ -267,7 +260,7 @@ class RoomRepository:
             return [(_room(row), int(row.connected)) for row in await conn.execute(query)]
 
     async def _update_participant(
-        self, room_id: str, participant_id: str, **values: datetime | None
+        self, room_id: str, participant_id: str, **values: datetime | str | None
     ) -> bool:
         query = (
             update(participants)
