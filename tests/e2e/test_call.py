@@ -4,7 +4,6 @@ once on the embedded SFU process (the same browser scenario on both providers)."
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,47 +14,17 @@ from playwright.sync_api import Page, expect
 from prometheus_client.parser import text_string_to_metric_families
 from vr_testkit.log_lines import wait_for_line
 from vr_testkit.room_page import (
+    INBOUND,
     MEASURE_FIRST_FRAME,
     create_room,
     join,
     presented_frames,
     tile,
+    wait_rising,
 )
 
 if TYPE_CHECKING:
     from conftest import Stack
-
-INBOUND = """
-async () => {
-  const out = { videoFrames: 0, audioPackets: 0, audioEnergy: 0 };
-  for (const pc of window.__pcs) {
-    if (pc.connectionState === 'closed') continue;
-    (await pc.getStats()).forEach((s) => {
-      if (s.type !== 'inbound-rtp') return;
-      if (s.kind === 'video') out.videoFrames += s.framesDecoded || 0;
-      if (s.kind === 'audio') {
-        out.audioPackets += s.packetsReceived || 0;
-        out.audioEnergy += s.totalAudioEnergy || 0;
-      }
-    });
-  }
-  return out;
-}
-"""
-
-
-def wait_rising(page: Page, script: str, key: str, *, arg: object = None) -> tuple[float, float]:
-    """Samples a counter twice, a second apart, after it first becomes positive."""
-    deadline = time.monotonic() + 15
-    while True:
-        value = page.evaluate(script, arg) if arg is not None else page.evaluate(script)
-        first = float(value[key] if key else value)
-        if first > 0 or time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
-    time.sleep(1.0)
-    value = page.evaluate(script, arg) if arg is not None else page.evaluate(script)
-    return first, float(value[key] if key else value)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from datetime import timedelta
 import httpx
 from fastapi import FastAPI
 
-from video_rooms.api import client_config, docs, health, metrics, rooms, webhooks
+from video_rooms.api import client_config, docs, health, lobby, metrics, rooms, webhooks
 from video_rooms.api.errors import error_responses, install_error_handlers
 from video_rooms.db.engine import create_engine
 from video_rooms.metrics import BackendMetrics
@@ -22,6 +22,8 @@ from video_rooms.middleware import (
 )
 from video_rooms.realtime import socket as realtime_socket
 from video_rooms.realtime.runtime import Realtime
+from video_rooms.rooms.lobby import Lobby
+from video_rooms.rooms.lobby_repository import LobbyRepository
 from video_rooms.rooms.repository import RoomRepository
 from video_rooms.rooms.service import RoomService
 from video_rooms.settings import Settings
@@ -52,7 +54,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             default_room_options(settings),
             timedelta(seconds=settings.max_session_seconds),
         )
-        app.state.realtime = await Realtime.open(settings, engine, app.state.room_service)
+        app.state.lobby = Lobby(
+            LobbyRepository(engine),
+            repository,
+            app.state.room_service,
+            timedelta(seconds=settings.lobby_request_seconds),
+        )
+        app.state.realtime = await Realtime.open(
+            settings, engine, app.state.room_service, app.state.lobby
+        )
         app.state.metrics = collected
         lag = asyncio.create_task(collected.event_loop_lag.run(), name="event-loop-lag")
         try:
@@ -83,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(docs.router)
     app.mount(docs.ASSETS_PATH, docs.assets)
     app.include_router(rooms.router)
+    app.include_router(lobby.router)
     app.include_router(health.router)
     app.include_router(client_config.router)
     app.include_router(webhooks.router)

@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     # How long one participant's session may be kept alive by renewing its token (a renewal
     # past this is refused; the person joins again).
     max_session_seconds: int = Field(default=43200, ge=60)
+    # How long a request to join waits in the lobby for a host before it expires.
+    lobby_request_seconds: int = Field(default=300, ge=5, le=3600)
     room_empty_timeout_seconds: int = Field(default=300, ge=10)
     room_max_participants: int = Field(default=16, ge=2, le=1000)
     max_body_bytes: int = Field(default=16 * 1024, ge=1024)

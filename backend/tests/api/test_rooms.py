@@ -152,6 +152,14 @@ async def test_openapi_declares_the_bearer_scheme_where_a_token_is_read(
         ("POST", "/api/rooms/{room_id}/mute"),
         ("POST", "/api/rooms/{room_id}/participants/{participant_id}/role"),
         ("POST", "/api/rooms/{room_id}/lock"),
+        # The join reads a token this browser held before: a removed one goes to the lobby.
+        ("POST", "/api/rooms/{room_id}/join"),
+        ("GET", "/api/rooms/{room_id}/lobby"),
+        ("PUT", "/api/rooms/{room_id}/lobby"),
+        ("POST", "/api/rooms/{room_id}/lobby/admit"),
+        ("POST", "/api/rooms/{room_id}/lobby/{request_id}/admit"),
+        ("POST", "/api/rooms/{room_id}/lobby/{request_id}/deny"),
+        ("GET", "/api/rooms/{room_id}/lobby/{request_id}"),
         ("POST", "/api/webhooks/livekit"),
         ("POST", "/api/webhooks/sfu"),
     }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, joinRoom, leaveRoom } from './api-client.ts';
+import { ApiError, joinOrKnock, joinRoom, leaveRoom } from './api-client.ts';
 
 function respond(status: number, body: unknown, contentType = 'application/json') {
   const fetchMock = vi.fn(() =>
@@ -17,6 +17,17 @@ function respond(status: number, body: unknown, contentType = 'application/json'
 describe('api client', () => {
   afterEach(() => {
     vi.unstubAllGlobals();
+  });
+
+  it('tells a join from a knock (202), and sends the last token it held', async () => {
+    const knock = { request_id: 'lr_1', secret: 's', expires_at: 'x' };
+    const fetchMock = respond(202, knock);
+    expect(await joinOrKnock('r1', 'Ada', 'old-token')).toEqual({ knock });
+    const init = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect((init[1].headers as Record<string, string>).Authorization).toBe('Bearer old-token');
+    // A join for a fresh token in the call cannot wait in a lobby.
+    respond(202, knock);
+    await expect(joinRoom('r1', 'Ada')).rejects.toMatchObject({ code: 'lobby_required' });
   });
 
   it('turns the error body into an ApiError with its code', async () => {

@@ -5,6 +5,8 @@ import type { SfuProvider } from '../adapters/load-adapter.ts';
 import type {
   ClientConfigPublic,
   ErrorPublic,
+  LobbyKnockPublic,
+  LobbyStatusPublic,
   ParticipantCreate,
   ParticipantPublic,
   RoomCreatePublic,
@@ -58,6 +60,13 @@ export class ApiError extends Error {
 type ErrorBody = Partial<Record<keyof ErrorPublic, Partial<Record<keyof ErrorPublic['error'], unknown>>>>;
 
 async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  return (await requestWithStatus(path, init)).body as T;
+}
+
+async function requestWithStatus(
+  path: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: unknown }> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -67,7 +76,7 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   } catch (cause) {
     throw new ApiError(0, 'network_error', `Cannot reach the server (${String(cause)})`);
   }
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) return { status: 204, body: undefined };
   let body: unknown = null;
   try {
     body = await response.json();
@@ -82,7 +91,7 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
     throw new ApiError(response.status, code, message);
   }
   if (body === null) throw new ApiError(response.status, 'invalid_response', 'Empty response');
-  return body as T;
+  return { status: response.status, body };
 }
 
 function fallbackCode(status: number): string {
@@ -103,10 +112,46 @@ export function createRoom(participantName: string): Promise<CreateRoomResponse>
   return request('/api/rooms', jsonBody({ participant_name: participantName }));
 }
 
-export function joinRoom(roomId: string, participantName: string): Promise<JoinResponse> {
-  return request(
+export type LobbyKnock = LobbyKnockPublic;
+export type LobbyStatus = LobbyStatusPublic['status'];
+
+/** A join: straight in, or (the room's lobby is on, or a host removed this browser's last
+ * participant, whose token it sends) a request that waits for a host (202). */
+export async function joinOrKnock(
+  roomId: string,
+  participantName: string,
+  previousToken: string | null,
+): Promise<{ joined: JoinResponse } | { knock: LobbyKnock }> {
+  const init: RequestInit = {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      ...(previousToken ? { Authorization: `Bearer ${previousToken}` } : {}),
+    },
+    body: JSON.stringify({ participant_name: participantName } satisfies ParticipantCreate),
+  };
+  const { status, body } = await requestWithStatus(
     `/api/rooms/${encodeURIComponent(roomId)}/join`,
-    jsonBody({ participant_name: participantName }),
+    init,
+  );
+  return status === 202 ? { knock: body as LobbyKnock } : { joined: body as JoinResponse };
+}
+
+/** A join for a fresh token in the call; a lobby's answer is an error here (no one waits). */
+export async function joinRoom(roomId: string, participantName: string): Promise<JoinResponse> {
+  const answer = await joinOrKnock(roomId, participantName, null);
+  if ('knock' in answer) throw new ApiError(202, 'lobby_required', 'The room asks to wait in its lobby.');
+  return answer.joined;
+}
+
+/** How this guest's lobby request stands; admitted, with the credentials of a join. */
+export function getLobbyStatus(
+  roomId: string,
+  knock: LobbyKnock,
+): Promise<{ status: LobbyStatus; credentials?: JoinResponse | null }> {
+  return request(
+    `/api/rooms/${encodeURIComponent(roomId)}/lobby/${encodeURIComponent(knock.request_id)}`,
+    { headers: { Authorization: `Bearer ${knock.secret}` } },
   );
 }
 

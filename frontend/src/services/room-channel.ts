@@ -211,6 +211,16 @@ export class RoomChannel {
     return this.request('end_room', {}).then(() => undefined);
   }
 
+  /** Events of features that keep their own state (the hosts' lobby, `features/room/lobby`). */
+  on(event: string, callback: (payload: unknown) => void): void {
+    this.channel.on(event, callback);
+  }
+
+  /** Pushes `event`; resolves with the server's reply, rejects with its reason. */
+  send(event: string, payload: object): Promise<unknown> {
+    return this.request(event, payload);
+  }
+
   private request(event: string, payload: object): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.channel

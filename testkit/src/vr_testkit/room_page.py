@@ -7,6 +7,7 @@ each other; the e2e tests and the frontend benchmark share these instead of copy
 from __future__ import annotations
 
 import re
+import time
 from typing import Protocol
 
 from playwright.sync_api import Page, expect
@@ -115,3 +116,38 @@ def presented_frames(page: Page, name: str, source: str = "camera") -> tuple[flo
     first = float(video.evaluate(PRESENTED_FRAMES))
     page.wait_for_timeout(1000)
     return first, float(video.evaluate(PRESENTED_FRAMES))
+
+
+# Inbound RTP of every connection the page made (TRACK_PEER_CONNECTIONS): video frames decoded,
+# audio packets and energy, whichever SFU adapter made them.
+INBOUND = """
+async () => {
+  const out = { videoFrames: 0, audioPackets: 0, audioEnergy: 0 };
+  for (const pc of window.__pcs) {
+    if (pc.connectionState === 'closed') continue;
+    (await pc.getStats()).forEach((s) => {
+      if (s.type !== 'inbound-rtp') return;
+      if (s.kind === 'video') out.videoFrames += s.framesDecoded || 0;
+      if (s.kind === 'audio') {
+        out.audioPackets += s.packetsReceived || 0;
+        out.audioEnergy += s.totalAudioEnergy || 0;
+      }
+    });
+  }
+  return out;
+}
+"""
+
+
+def wait_rising(page: Page, script: str, key: str, *, arg: object = None) -> tuple[float, float]:
+    """Samples a counter twice, a second apart, after it first becomes positive."""
+    deadline = time.monotonic() + 15
+    while True:
+        value = page.evaluate(script, arg) if arg is not None else page.evaluate(script)
+        first = float(value[key] if key else value)
+        if first > 0 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    time.sleep(1.0)
+    value = page.evaluate(script, arg) if arg is not None else page.evaluate(script)
+    return first, float(value[key] if key else value)

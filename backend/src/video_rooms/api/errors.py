@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from video_rooms.rooms.errors import (
     InvalidRoomToken,
+    LobbyRequestNotFound,
     MediaServerUnavailable,
     NotHost,
     ParticipantLeft,
@@ -75,6 +76,7 @@ _ROOM_ERROR_STATUS: dict[type[RoomError], int] = {
     NotHost: 403,
     ParticipantRemoved: 403,
     TrackNotFound: 404,
+    LobbyRequestNotFound: 404,
     RoomFull: 409,
     RoleNotChangeable: 409,
     RoomLocked: 423,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
 
 from video_rooms.api.deps import (
     AdminOnly,
@@ -13,8 +14,9 @@ from video_rooms.api.deps import (
 )
 from video_rooms.api.errors import error_responses
 from video_rooms.api.public_url import absolute_ws_url
-from video_rooms.realtime import host_actions
+from video_rooms.realtime import host_actions, lobby_actions
 from video_rooms.realtime.runtime import Realtime
+from video_rooms.rooms.lobby_schemas import LobbyKnockPublic
 from video_rooms.rooms.schemas import (
     LockCreate,
     MuteCreate,
@@ -50,14 +52,27 @@ async def create_room(
     return created
 
 
-@router.post("/{room_id}/join", responses=error_responses(423))
+@router.post(
+    "/{room_id}/join",
+    response_model=RoomJoinPublic,
+    responses={
+        202: {"model": LobbyKnockPublic, "description": "Waiting in the lobby"},
+        **error_responses(423),
+    },
+)
 async def join_room(
-    room_id: RoomIdDep, body: ParticipantCreate, rooms: RoomServiceDep, request: Request
-) -> RoomJoinPublic:
+    room_id: RoomIdDep, body: ParticipantCreate, token: BearerDep, request: Request
+) -> Response | RoomJoinPublic:
     """Join an existing room (404 for an unknown one; rooms are never created by joining;
-    423 `room_locked` while a host keeps new joins out)."""
+    423 `room_locked` while a host keeps new joins out). With the room's lobby on, or for a
+    participant a host removed (the bearer token is one it held), the answer is 202: a request
+    that waits for a host (`/lobby/{request_id}`), the only way into a locked room."""
     async with request.app.state.metrics.join("join"):
-        joined = await rooms.join(room_id, body.participant_name)
+        joined = await lobby_actions.join(
+            request.app.state.realtime, room_id, body.participant_name, token
+        )
+    if isinstance(joined, LobbyKnockPublic):
+        return JSONResponse(joined.model_dump(mode="json"), status_code=202)
     joined.livekit_url = absolute_ws_url(joined.livekit_url, request)
     return joined
 

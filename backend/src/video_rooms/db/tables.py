@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData()
@@ -28,6 +30,8 @@ rooms = Table(
     Column("closed_at", DateTime(timezone=True), nullable=True),
     # Set while a host keeps new joins out (`room_locked`).
     Column("locked_at", DateTime(timezone=True), nullable=True),
+    # With the lobby on, a join is a request a host admits or denies (`lobby_requests`).
+    Column("lobby_enabled", Boolean, nullable=False, server_default=false()),
 )
 
 participants = Table(
@@ -60,4 +64,21 @@ chat_messages = Table(
     Column("text", Text, nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=False),
     Index("ix_chat_messages_room_id_id", "room_id", "id"),
+)
+
+lobby_requests = Table(
+    "lobby_requests",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("room_id", String(64), ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(64), nullable=False),
+    # The guest proves it is the one waiting with a secret only it was given; kept hashed.
+    Column("secret_hash", String(64), nullable=False),
+    # pending | admitted | denied (a pending one past `expires_at` has expired).
+    Column("status", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    # The participant an admission made.
+    Column("participant_id", String(32), nullable=True),
+    Index("ix_lobby_requests_room_id", "room_id"),
 )

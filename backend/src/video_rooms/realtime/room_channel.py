@@ -14,6 +14,7 @@ import jwt
 
 from video_rooms.ids import is_well_formed_room_id
 from video_rooms.logging_setup import participant_id_var, room_id_var
+from video_rooms.realtime import lobby_channel
 from video_rooms.realtime.channel import Channel, JoinRefused, Reply, error, ok
 from video_rooms.realtime.connection import Connection
 from video_rooms.realtime.host_actions import (
@@ -25,6 +26,7 @@ from video_rooms.realtime.host_actions import (
     remove_participant,
     set_role,
 )
+from video_rooms.realtime.lobby_actions import HOSTS_ONLY
 from video_rooms.realtime.presence import PRESENCE_STATE, Entry
 from video_rooms.realtime.protocol import Payload
 from video_rooms.rooms.errors import RoomError
@@ -114,6 +116,8 @@ class RoomChannel(Channel):
             return
         if event == "chat" and isinstance(payload, dict) and payload.get("id") in self._history_ids:
             return  # already in the history of the join reply
+        if event in HOSTS_ONLY and not self.is_host:
+            return
         self.conn.send(frame)
         if event == ROOM_CLOSED or (
             event == PARTICIPANT_REMOVED
@@ -144,6 +148,10 @@ class RoomChannel(Channel):
                 return await self._set_role(payload)
             case "lock_room":
                 return await self._lock(payload)
+            case _ if event in lobby_channel.EVENTS:
+                return await lobby_channel.handle(
+                    self._rt, self.room_id, self.participant_id, event, payload
+                )
             case _:
                 return error("unknown_event", f"The room channel has no event {event!r}.")
 

@@ -24,6 +24,7 @@ from video_rooms.realtime.redis_broker import RedisBroker
 from video_rooms.realtime.redis_presence import RedisPresenceStore
 from video_rooms.realtime.room_channel import ROOM_CLOSED, RoomChannel
 from video_rooms.realtime.store import RealtimeStore
+from video_rooms.rooms.lobby import Lobby
 from video_rooms.rooms.service import RoomService
 from video_rooms.settings import Settings
 
@@ -61,6 +62,7 @@ class Realtime:
         settings: Settings,
         store: RealtimeStore,
         rooms: RoomService,
+        lobby: Lobby,
         pubsub: PubSub,
         presence: Presence,
         redis: Redis | None,
@@ -69,6 +71,7 @@ class Realtime:
         self.limits = Limits.from_settings(settings)
         self.store = store
         self.rooms = rooms
+        self.lobby = lobby
         self.pubsub = pubsub
         self.presence = presence
         self.connections: set[Connection] = set()
@@ -82,6 +85,7 @@ class Realtime:
         settings: Settings,
         engine: AsyncEngine,
         rooms: RoomService,
+        lobby: Lobby,
     ) -> Realtime:
         node_id = secrets.token_hex(8)
         redis: Redis | None = None
@@ -100,7 +104,7 @@ class Realtime:
         presence = Presence(presence_store, pubsub)
         await presence.start()
         store = RealtimeStore(engine)
-        realtime = cls(settings, store, rooms, pubsub, presence, redis)
+        realtime = cls(settings, store, rooms, lobby, pubsub, presence, redis)
         await pubsub.listen(ROOMS_CLOSED_TOPIC, realtime._heard_room_closed)
         logger.info(
             "realtime channels ready",
@@ -117,7 +121,7 @@ class Realtime:
         )
 
     async def room_changed(self, room_id: str) -> None:
-        """A room's row changed (locked, unlocked): every backend process forgets its copy."""
+        """A room's row changed (locked, lobby on or off): every backend process forgets it."""
         await self.pubsub.broadcast(ROOMS_CLOSED_TOPIC, "changed", {"room_id": room_id})
 
     async def host_action(self, room_id: str, event: str, payload: dict[str, Any]) -> None:

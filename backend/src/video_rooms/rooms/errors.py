@@ -107,3 +107,10 @@ class RoleNotChangeable(RoomError):
 
     def __init__(self, message: str = "The host's role cannot be taken away.") -> None:
         super().__init__(message)
+
+
+class LobbyRequestNotFound(RoomError):
+    code = "lobby_request_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("There is no such request waiting in this room's lobby.")

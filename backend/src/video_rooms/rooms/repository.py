@@ -25,6 +25,7 @@ class RoomRow:
     max_participants: int
     closed_at: datetime | None
     locked_at: datetime | None = None
+    lobby_enabled: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def _room(row: object) -> RoomRow:
         max_participants=m["max_participants"],
         closed_at=_aware(m["closed_at"]),
         locked_at=_aware(m["locked_at"]),
+        lobby_enabled=bool(m["lobby_enabled"]),
     )
 
 
@@ -242,6 +244,11 @@ class RoomRepository:
         async with self._write() as conn:
             changed = (await conn.execute(query)).rowcount
         return closed_at if changed else None
+
+    async def set_lobby_enabled(self, room_id: str, enabled: bool) -> None:
+        query = update(rooms).where(rooms.c.id == room_id).values(lobby_enabled=enabled)
+        async with self._write() as conn:
+            await conn.execute(query)
 
     async def list_rooms(self) -> list[tuple[RoomRow, int]]:
         """Every room with its count of participants connected now (by webhook state)."""

@@ -93,25 +93,31 @@ class RoomService:
             room_id, participant_id, participant_name, self._room_options.max_participants
         )
         logger.info("room created", extra={"participant_name": participant_name})
-        joined = self._credentials(room_id, participant_id, participant_name)
+        joined = self.credentials(room_id, participant_id, participant_name)
         return RoomCreatePublic(room_id=room_id, **joined.model_dump())
 
     async def join(self, room_id: str, participant_name: str) -> RoomJoinPublic:
         room_id_var.set(room_id)
-        room, connected = await self._room_for_join(room_id)
+        room, connected = await self.room_for_join(room_id)
+        if room.locked_at is not None:
+            raise RoomLocked()  # only the lobby admits into a locked room (`seat`)
+        return await self.seat(room, connected, new_participant_id(), participant_name)
+
+    async def seat(
+        self, room: RoomRow, connected: int, participant_id: str, participant_name: str
+    ) -> RoomJoinPublic:
+        """Makes `participant_id` a participant of the open `room` (a join, or an admission
+        from the lobby) and hands out its credentials."""
         health = await self._health.current()
         if not health.ok:
             raise MediaServerUnavailable(health.message or "health check failed")
-        if room.locked_at is not None:
-            raise RoomLocked()
         if connected >= room.max_participants:
             raise RoomFull()
         await self._ensure_sfu_room(room.id)
-        participant_id = new_participant_id()
         participant_id_var.set(participant_id)
         await self._repo.add_participant(room.id, participant_id, participant_name)
         logger.info("participant joined", extra={"participant_name": participant_name})
-        return self._credentials(room.id, participant_id, participant_name)
+        return self.credentials(room.id, participant_id, participant_name)
 
     async def get(self, room_id: str) -> RoomPublic:
         room_id_var.set(room_id)
@@ -250,7 +256,7 @@ class RoomService:
             raise RoomNotFound()
         return room
 
-    async def _room_for_join(self, room_id: str) -> tuple[RoomRow, int]:
+    async def room_for_join(self, room_id: str) -> tuple[RoomRow, int]:
         cached = await self._cache.get_or_load(
             room_id, lambda: self._repo.room_with_connected_count(room_id)
         )
@@ -281,7 +287,7 @@ class RoomService:
         self._cache.forget(room_id)
         self._ensured.pop(room_id, None)
 
-    def _credentials(self, room_id: str, participant_id: str, name: str) -> RoomJoinPublic:
+    def credentials(self, room_id: str, participant_id: str, name: str) -> RoomJoinPublic:
         token = self._sfu.generate_token(room_id, participant_id, name)
         url = self._sfu.public_url
         return RoomJoinPublic(

@@ -19,6 +19,8 @@ import { useMediaUnreachable } from './media-problems/use-media-reachability.ts'
 import { pathsByParticipant } from './connection-paths.ts';
 import { ParticipantTile } from './participant-tile.tsx';
 import { PeoplePanel } from './people-panel.tsx';
+import { LobbyNotice, LobbySwitch } from './lobby/lobby-notice.tsx';
+import { useLobby } from './lobby/use-lobby.ts';
 import { inviteLink } from './secure-context.ts';
 import { useHttpsUrl } from './use-https-url.ts';
 import './room-panels.css';
@@ -47,6 +49,7 @@ export function CallView(props: Props) {
     onToken: props.onTokenRenewed,
     refreshToken: () => props.rejoinForToken(credentials.participant_name),
   });
+  const lobby = useLobby(channel, live.isHost);
   const [panel, setPanel] = useState<SidePanel>(null);
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -186,6 +189,7 @@ export function CallView(props: Props) {
         </div>
       )}
       <CallProblems mediaUnreachable={unreachable} deviceProblems={room.deviceProblems} />
+      {live.isHost && <LobbyNotice lobby={lobby} />}
       {room.error && (
         <div className="banner warning" role="alert">
           {room.error}
@@ -231,6 +235,7 @@ export function CallView(props: Props) {
           <PeoplePanel
             people={live.people}
             ownId={ownId}
+            hostControls={live.isHost ? <LobbySwitch lobby={lobby} /> : null}
             onClose={() => {
               setPanel(null);
             }}

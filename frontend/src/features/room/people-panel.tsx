@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { HandIcon } from '../../components/icons.tsx';
 import type { PresentPerson } from '../../services/room-channel.ts';
 
@@ -5,10 +6,12 @@ interface Props {
   people: readonly PresentPerson[];
   ownId: string | null;
   onClose: () => void;
+  /** Host-only controls above the list (the lobby's switch). */
+  hostControls?: ReactNode;
 }
 
 /** Who is in the room, from the channel's presence, raised hands first. */
-export function PeoplePanel({ people, ownId, onClose }: Props) {
+export function PeoplePanel({ people, ownId, onClose, hostControls }: Props) {
   const ordered = [...people].sort((a, b) => Number(b.handRaised) - Number(a.handRaised));
   return (
     <aside className="side-panel people-panel" aria-label="Participants">
@@ -18,6 +21,7 @@ export function PeoplePanel({ people, ownId, onClose }: Props) {
           ×
         </button>
       </header>
+      {hostControls}
       <ul className="people-list">
         {ordered.map((person) => (
           <li key={person.id} data-participant-id={person.id} data-hand={person.handRaised}>

@@ -15,6 +15,8 @@ export type RoomMessageKind =
   | 'host_ended'
   | 'you_ended'
   | 'removed'
+  | 'lobby_denied'
+  | 'lobby_expired'
   | 'lost';
 
 const texts: Record<RoomMessageKind, { title: string; body: string; retry: string | null }> = {
@@ -78,6 +80,16 @@ const texts: Record<RoomMessageKind, { title: string; body: string; retry: strin
     title: 'You were removed from the room',
     body: 'The host removed you from this call.',
     retry: null,
+  },
+  lobby_denied: {
+    title: 'The host did not let you in',
+    body: 'A host of this room declined your request to join.',
+    retry: null,
+  },
+  lobby_expired: {
+    title: 'Your request to join expired',
+    body: 'No host let you in in time. You can ask again.',
+    retry: 'Ask again',
   },
   lost: {
     title: 'Connection lost',

@@ -2,6 +2,7 @@ import { useParams } from 'react-router';
 import { useStoredName } from '../../hooks/use-stored-name.ts';
 import { peekCredentials } from '../../services/session-store.ts';
 import { CallView } from './call-view.tsx';
+import { LobbyWait } from './lobby/lobby-wait.tsx';
 import { PreJoin } from './pre-join.tsx';
 import { RoomMessage } from './room-message.tsx';
 import { useRoomSession } from './use-room-session.ts';
@@ -36,6 +37,8 @@ function RoomVisit({ roomId }: { roomId: string }) {
           }}
         />
       );
+    case 'lobby':
+      return <LobbyWait name={phase.name} />;
     case 'in-call':
       return (
         <CallView

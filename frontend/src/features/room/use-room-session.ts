@@ -4,15 +4,25 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { UnsupportedProviderError, loadAdapter, preloadAdapters } from '../../adapters/load-adapter.ts';
 import type { DisconnectReason, SfuAdapter } from '../../adapters/sfu-adapter.ts';
 import { resolveSfuUrl } from '../../adapters/sfu-url.ts';
-import { ApiError, getRoom, joinRoom, leaveRoom } from '../../services/api-client.ts';
+import {
+  ApiError,
+  type JoinResponse,
+  getRoom,
+  joinOrKnock,
+  joinRoom,
+  leaveRoom,
+} from '../../services/api-client.ts';
 import { logger } from '../../services/debug-logger.ts';
+import { lastToken, rememberToken } from '../../services/last-token.ts';
 import { type StoredCredentials, takeCredentials } from '../../services/session-store.ts';
+import { LobbyRefused, waitInLobby } from './lobby/wait-in-lobby.ts';
 import type { JoinChoice } from './pre-join.tsx';
 import type { RoomMessageKind } from './room-message.tsx';
 
 export type RoomPhase =
   | { kind: 'checking' }
   | { kind: 'prejoin'; people: string[]; joining: boolean }
+  | { kind: 'lobby'; name: string }
   | { kind: 'in-call'; adapter: SfuAdapter; credentials: StoredCredentials }
   | { kind: 'message'; message: RoomMessageKind; detail?: string };
 
@@ -29,6 +39,9 @@ const DISCONNECT_MESSAGES: Partial<Record<DisconnectReason, RoomMessageKind>> = 
 };
 
 export function messageForError(error: unknown): { message: RoomMessageKind; detail?: string } {
+  if (error instanceof LobbyRefused) {
+    return { message: error.outcome === 'denied' ? 'lobby_denied' : 'lobby_expired' };
+  }
   if (error instanceof UnsupportedProviderError) {
     return { message: 'unsupported_provider', detail: error.message };
   }
@@ -63,6 +76,8 @@ export function useRoomSession(roomId: string) {
   /** A fresh token the SFU adapter got that the channel has not used: the channel, refused
    * too, takes it rather than joining as yet another participant. */
   const tokenForChannel = useRef<string | null>(null);
+  /** Ends a wait in the lobby when the page goes. */
+  const lobbyWait = useRef(new AbortController());
 
   useEffect(() => {
     let cancelled = false;
@@ -92,8 +107,12 @@ export function useRoomSession(roomId: string) {
       leaveRoom(roomId, call.token).catch(() => undefined);
     };
     window.addEventListener('pagehide', hangUp);
+    // Made here, not once per hook, so that React's development double effect gets a live one.
+    const waiting = new AbortController();
+    lobbyWait.current = waiting;
     return () => {
       window.removeEventListener('pagehide', hangUp);
+      waiting.abort();
       hangUp();
       logger.clearContext('room_id', 'participant_id');
     };
@@ -123,6 +142,20 @@ export function useRoomSession(roomId: string) {
     [joinForToken],
   );
 
+  /** A join through the API: at once, or after a host admitted this guest from the lobby. */
+  const admission = useCallback(
+    async (name: string): Promise<JoinResponse> => {
+      const answer = await joinOrKnock(roomId, name, lastToken(roomId));
+      if ('joined' in answer) return answer.joined;
+      logger.info('waiting in the lobby', { request_id: answer.knock.request_id });
+      setPhase({ kind: 'lobby', name });
+      const admitted = await waitInLobby(roomId, answer.knock, lobbyWait.current.signal);
+      logger.info('admitted from the lobby', { request_id: answer.knock.request_id });
+      return admitted;
+    },
+    [roomId],
+  );
+
   const join = useCallback(
     async (choice: JoinChoice) => {
       setPhase((current) => (current.kind === 'prejoin' ? { ...current, joining: true } : current));
@@ -135,7 +168,8 @@ export function useRoomSession(roomId: string) {
       }
       let adapter: SfuAdapter | null = null;
       try {
-        credentials ??= { ...(await joinRoom(roomId, choice.name)), participant_name: choice.name };
+        credentials ??= { ...(await admission(choice.name)), participant_name: choice.name };
+        rememberToken(roomId, credentials.token);
         logger.setContext({ participant_id: credentials.participant_id });
         adapter = await loadAdapter(credentials.sfu.provider);
         await adapter.connect({
@@ -158,6 +192,7 @@ export function useRoomSession(roomId: string) {
           },
         });
       } catch (error) {
+        if (lobbyWait.current.signal.aborted) return; // the page went while waiting
         logger.warn('could not join the room', { error: String(error) });
         if (credentials) leaveRoom(roomId, credentials.token).catch(() => undefined);
         void adapter?.disconnect();
@@ -179,7 +214,7 @@ export function useRoomSession(roomId: string) {
       });
       setPhase({ kind: 'in-call', adapter, credentials });
     },
-    [roomId, joinForToken],
+    [roomId, joinForToken, admission],
   );
 
   const end = useCallback(
@@ -211,9 +246,13 @@ export function useRoomSession(roomId: string) {
     [end],
   );
   /** A renewed room token (from the realtime channel) is the one to leave with. */
-  const tokenRenewed = useCallback((token: string) => {
-    if (active.current) active.current.token = token;
-  }, []);
+  const tokenRenewed = useCallback(
+    (token: string) => {
+      if (active.current) active.current.token = token;
+      rememberToken(roomId, token);
+    },
+    [roomId],
+  );
   const retry = useCallback(() => {
     setPhase({ kind: 'checking' });
     setAttempt((n) => n + 1);

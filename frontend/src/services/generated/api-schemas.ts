@@ -5,6 +5,12 @@ export interface ApiSchemas {
   ClientConfigPublic?: ClientConfigPublic;
   ErrorDetail?: ErrorDetail;
   ErrorPublic?: ErrorPublic;
+  LobbyAdmittedPublic?: LobbyAdmittedPublic;
+  LobbyKnockPublic?: LobbyKnockPublic;
+  LobbyPublic?: LobbyPublic;
+  LobbyRequestPublic?: LobbyRequestPublic;
+  LobbyStatusPublic?: LobbyStatusPublic;
+  LobbyUpdate?: LobbyUpdate;
   LockCreate?: LockCreate;
   MuteCreate?: MuteCreate;
   MutedPublic?: MutedPublic;
@@ -36,6 +42,51 @@ export interface ErrorDetail {
  */
 export interface ErrorPublic {
   error: ErrorDetail;
+}
+export interface LobbyAdmittedPublic {
+  admitted: string[];
+}
+/**
+ * A join that waits in the lobby (202): the guest asks for its outcome at
+ * `GET /api/rooms/{room_id}/lobby/{request_id}` with `Authorization: Bearer <secret>`.
+ */
+export interface LobbyKnockPublic {
+  expires_at: string;
+  request_id: string;
+  secret: string;
+}
+/**
+ * The room's lobby as its hosts see it.
+ */
+export interface LobbyPublic {
+  enabled: boolean;
+  requests: LobbyRequestPublic[];
+}
+export interface LobbyRequestPublic {
+  created_at: string;
+  expires_at: string;
+  id: string;
+  name: string;
+}
+/**
+ * How a request stands; once admitted, with the credentials a join gives.
+ */
+export interface LobbyStatusPublic {
+  credentials?: RoomJoinPublic | null;
+  status: 'pending' | 'admitted' | 'denied' | 'expired';
+}
+export interface RoomJoinPublic {
+  livekit_url: string;
+  participant_id: string;
+  sfu: SfuPublic;
+  token: string;
+}
+export interface SfuPublic {
+  provider: string;
+  url: string;
+}
+export interface LobbyUpdate {
+  enabled: boolean;
 }
 export interface LockCreate {
   locked: boolean;
@@ -73,10 +124,6 @@ export interface RoomCreatePublic {
   sfu: SfuPublic;
   token: string;
 }
-export interface SfuPublic {
-  provider: string;
-  url: string;
-}
 export interface RoomDetailPublic {
   room: RoomPublic;
 }
@@ -86,12 +133,6 @@ export interface RoomPublic {
   participant_count: number;
   participants: ParticipantPublic[];
   participants_source: 'sfu' | 'webhooks';
-}
-export interface RoomJoinPublic {
-  livekit_url: string;
-  participant_id: string;
-  sfu: SfuPublic;
-  token: string;
 }
 export interface RoomListPublic {
   count: number;
