@@ -20,7 +20,11 @@ class PhxClient:
     @classmethod
     async def open(cls, base_url: str, query: str = "vsn=2.0.0") -> PhxClient:
         url = base_url.replace("http://", "ws://") + "/ws/websocket?" + query
-        return cls(await connect(url, open_timeout=5, ping_interval=None))
+        # max_queue=None: `inbox` keeps every frame a test has not looked at yet, so the
+        # socket must not stop reading when 16 frames wait unread (websockets' default pauses
+        # the transport then, the server's close frame is never read, and each close() waited
+        # out the 10 s close timeout: the lobby's channel test took 120 s instead of 1 s).
+        return cls(await connect(url, open_timeout=5, ping_interval=None, max_queue=None))
 
     def next_ref(self) -> str:
         return str(next(self._refs))
@@ -61,4 +65,7 @@ class PhxClient:
                 self.inbox.append(json.loads(await self.ws.recv()))
 
     async def close(self) -> None:
-        await self.ws.close()
+        """Closes with the handshake, which a live server answers at once: a close that has
+        to wait for a timeout is a failure here, not a slow pass."""
+        async with asyncio.timeout(3):
+            await self.ws.close()
