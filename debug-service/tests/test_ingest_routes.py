@@ -15,7 +15,7 @@ Start = Callable[..., Served]
 
 
 def line(**overrides: Any) -> dict[str, Any]:
-    return {"service": "browser", "level": "info", "message": "hello", **overrides}
+    return {"service": "frontend", "level": "info", "message": "hello", **overrides}
 
 
 def client_for(served: Served, headers: dict[str, str] | None = None) -> httpx.Client:
@@ -30,7 +30,7 @@ def test_a_batch_is_stored_and_queryable(app_server: Start) -> None:
         assert response.status_code == 200
         assert response.json() == {"accepted": 2}
         logs = client.get("/api/logs").json()["logs"]
-        assert [log["message"] for log in logs if log["service"] == "browser"] == ["two", "one"]
+        assert [log["message"] for log in logs if log["service"] == "frontend"] == ["two", "one"]
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ def test_bad_input_is_a_clear_4xx_and_nothing_is_stored(
         assert response.status_code == status, response.text
         assert response.json()["error"]["code"] == code
         assert response.json()["error"]["message"]
-        assert client.get("/api/logs", params={"service": "browser"}).json()["logs"] == []
+        assert client.get("/api/logs", params={"service": "frontend"}).json()["logs"] == []
 
 
 def test_invalid_logs_name_every_bad_entry(app_server: Start) -> None:
@@ -168,12 +168,12 @@ def test_development_loopback_is_not_rate_limited_but_other_clients_are(
 
 def test_control_characters_are_stored_replaced(app_server: Start) -> None:
     raw = (
-        b'{"logs":[{"service":"browser","level":"info",'
+        b'{"logs":[{"service":"frontend","level":"info",'
         b'"message":"a\\u0000b\\u001b[31mc\\rd\\ud800e\\tf\\ng"}]}'
     )
     with client_for(app_server()) as client:
         assert client.post("/api/logs", content=raw).status_code == 200
-        (stored,) = client.get("/api/logs", params={"service": "browser"}).json()["logs"]
+        (stored,) = client.get("/api/logs", params={"service": "frontend"}).json()["logs"]
         assert stored["message"] == "a\ufffdb\ufffd[31mc\ufffdd\ufffde\tf\ng"
 
 

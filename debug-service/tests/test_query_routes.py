@@ -4,6 +4,7 @@ from typing import Any
 import httpx
 import pytest
 from debug_service.query_routes import decode_cursor, encode_cursor
+from debug_service.settings import DEVELOPMENT_TOKEN
 from debug_service.store import Cursor
 
 from .conftest import OPERATOR, PRODUCTION_TOKEN, Served
@@ -12,7 +13,8 @@ Start = Callable[..., Served]
 BASE_MS = 1_700_000_000_000
 
 
-def seed(client: httpx.Client) -> None:
+def seed(client: httpx.Client, token: str = DEVELOPMENT_TOKEN) -> None:
+    """Lines with the times they say (the operator's token keeps them)."""
     logs = [
         {
             "timestamp": BASE_MS + 1000,
@@ -42,7 +44,8 @@ def seed(client: httpx.Client) -> None:
             "message": "Connection reset",
         },
     ]
-    assert client.post("/api/logs", json={"logs": logs}).status_code == 200
+    operator = {"Authorization": f"Bearer {token}"}
+    assert client.post("/api/logs", json={"logs": logs}, headers=operator).status_code == 200
 
 
 def messages(client: httpx.Client, **params: Any) -> list[str]:
@@ -135,7 +138,12 @@ def test_delete_removes_everything(app_server: Start) -> None:
 def test_production_needs_the_operator_token(app_server: Start) -> None:
     served = app_server(app_env="production", debug_token=PRODUCTION_TOKEN)
     with httpx.Client(base_url=served.base_url) as client:
-        seed(client)  # ingest stays open
+        # Ingest stays open, but not for server services' names without a token.
+        anonymous = client.post(
+            "/api/logs", json={"logs": [{"service": "backend", "level": "info", "message": "m"}]}
+        )
+        assert anonymous.status_code == 403
+        seed(client, PRODUCTION_TOKEN)
         for method, path in [("GET", "/api/logs"), ("GET", "/api/stats"), ("DELETE", "/api/logs")]:
             response = client.request(method, path)
             assert response.status_code == 401

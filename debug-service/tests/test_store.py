@@ -164,3 +164,53 @@ def test_readers_on_other_threads_see_committed_lines(store: LogStore) -> None:
     thread.join()
     assert found == [1]
     store.check()
+
+
+def test_a_flood_evicts_its_own_source_and_disk_stays_within_the_budget(tmp_path: Path) -> None:
+    budget = 4 << 20
+    path = tmp_path / "logs.db"
+    store = LogStore(path, max_rows=10_000_000, max_bytes=budget)
+    try:
+        backend = [entry(i, message=f"backend line {i} " + "b" * 200) for i in range(200)]
+        store.insert(backend)
+        flood_line = "f" * 4000
+        flooded = 0
+        batch = 0
+        while flooded < 10 * budget:
+            store.insert(
+                [entry(batch * 100 + i, service="frontend", message=flood_line) for i in range(100)]
+            )
+            flooded += 100 * len(flood_line)
+            batch += 1
+            store.checkpoint()
+        kept = store.query(build_filter(services=["backend"]), 1000)
+        assert len(kept) == 200
+        assert store.query(build_filter(services=["frontend"]), 1)  # the newest flood lines stay
+        used = sum(p.stat().st_size for p in tmp_path.iterdir() if p.name.startswith("logs.db"))
+        assert used <= budget, used
+        # The counts match what is stored after a restart.
+        counted = dict(store.bytes_by_service)
+    finally:
+        store.close()
+    reopened = LogStore(path, max_rows=10_000_000, max_bytes=budget)
+    try:
+        assert reopened.bytes_by_service == counted
+    finally:
+        reopened.close()
+
+
+def test_the_largest_source_is_evicted_first(tmp_path: Path) -> None:
+    store = LogStore(tmp_path / "logs.db", max_rows=10_000_000, max_bytes=1 << 20)
+    try:
+        store.insert([entry(i, service="nginx", message="n" * 1000) for i in range(100)])
+        for round_ in range(20):
+            store.insert(
+                [entry(round_ * 50 + i, service="frontend", message="f" * 1000) for i in range(50)]
+            )
+        counts = {
+            s: len(store.query(build_filter(services=[s]), 10_000)) for s in ("nginx", "frontend")
+        }
+        assert counts["nginx"] == 100
+        assert counts["frontend"] < 1000
+    finally:
+        store.close()

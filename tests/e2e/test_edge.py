@@ -98,9 +98,12 @@ def test_debug_service_is_closed_without_the_operator_token(stack: Stack) -> Non
         assert wrong.status_code == 401
         allowed = client.get("/api/logs", headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
         assert allowed.status_code == 200
-        # Browsers still ship their lines (rate-limited) without any token.
-        entry = {"service": "browser", "level": "info", "message": "edge test line"}
+        # Browsers still ship their lines (rate-limited) without any token, as `frontend` only.
+        entry = {"service": "frontend", "level": "info", "message": "edge test line"}
         assert client.post("/api/logs", json={"logs": [entry]}).status_code == 200
+        forged = client.post("/api/logs", json={"logs": [{**entry, "service": "backend"}]})
+        assert forged.status_code == 403
+        assert forged.json()["error"]["code"] == "service_not_allowed"
 
 
 def test_live_log_stream_is_closed_without_the_operator_token(stack: Stack) -> None:

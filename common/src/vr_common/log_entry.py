@@ -70,6 +70,9 @@ class LogEntryIn(TypedDict):
 @with_config(ConfigDict(strict=True, extra="ignore"))
 class LogBatchIn(TypedDict):
     logs: list[LogEntryIn]
+    # A browser's room token (the room page has one): its lines are then stored with the
+    # token's room and participant. In the body so that a page-hide beacon can carry it too.
+    room_token: NotRequired[StrictStr]
 
 
 class LogEntryPublic(TypedDict):

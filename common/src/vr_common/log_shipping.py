@@ -27,6 +27,7 @@ from vr_common.log_entry import (
     LogLimits,
     record_to_entry,
 )
+from vr_common.service_tokens import service_token
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,8 @@ class LogShippingHandler(logging.Handler):
         # A record reaching this handler through two loggers (say "uvicorn" and the root) is
         # shipped once; weak references so that the set never keeps records alive.
         self._seen: weakref.WeakSet[logging.LogRecord] = weakref.WeakSet()
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        # The token of this service alone (vr_common.service_tokens), never DEBUG_TOKEN itself.
+        headers = {"Authorization": f"Bearer {service_token(token, service)}"} if token else {}
         self._client = httpx.Client(timeout=timeout, headers=headers)
         self._thread = threading.Thread(target=self._run, name="log-shipping", daemon=True)
         self._thread.start()
@@ -227,8 +229,9 @@ def install_log_shipping(
 ) -> LogShippingHandler:
     """Ship the lines of `loggers` ("" is the root) to the debug service at `url`.
 
-    `url` is the service's base URL (e.g. http://127.0.0.1:5000); `token` is DEBUG_TOKEN, needed
-    in production so that the backend is not rate-limited like a browser. `filters` are added
+    `url` is the service's base URL (e.g. http://127.0.0.1:5000); `token` is DEBUG_TOKEN, from
+    which the service's own token is derived: without it the debug service takes the lines as
+    anonymous browser lines (refused under any service name but `frontend`). `filters` are added
     to the handler (e.g. the one that copies request, room and participant ids onto records).
     Remove it with `uninstall_log_shipping`; `logging.shutdown()` at exit flushes it.
     """

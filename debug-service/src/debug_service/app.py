@@ -15,6 +15,7 @@ from vr_common.log_entry import LogLimits
 
 from debug_service import ingest_routes, metrics, query_routes, status_routes, ws_viewer
 from debug_service.access import AccessPolicy
+from debug_service.disk_guard import DiskGuard
 from debug_service.errors import EXCEPTION_HANDLERS
 from debug_service.live import LiveHub
 from debug_service.monitor import Monitor, ServiceStatus, Target, targets_from_urls
@@ -61,7 +62,11 @@ def create_app(settings: Settings, *, targets: Sequence[Target] | None = None) -
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store = LogStore(settings.debug_db_path, max_rows=settings.debug_retention_max_rows)
+        store = LogStore(
+            settings.debug_db_path,
+            max_rows=settings.debug_retention_max_rows,
+            max_bytes=settings.debug_storage_max_bytes,
+        )
         hub = LiveHub(settings.debug_viewer_buffer)
         pipeline = LogPipeline(store, hub)
 
@@ -82,6 +87,7 @@ def create_app(settings: Settings, *, targets: Sequence[Target] | None = None) -
             access=AccessPolicy(settings),
             limiter=RateLimiter(settings.debug_browser_rate, settings.debug_browser_burst),
             monitor=monitor,
+            disk=DiskGuard(settings.debug_db_path.parent, settings.debug_min_free_disk_bytes),
         )
         self_log = SelfLogHandler(limits)
         logging.getLogger().addHandler(self_log)

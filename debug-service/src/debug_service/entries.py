@@ -270,6 +270,13 @@ def _validate(body: bytes) -> LogBatchIn:
 
 def parse_batch(body: bytes, limits: LogLimits, now_us: int | None = None) -> list[NewLog]:
     """The entries of a `POST /api/logs` body, all valid, or an exception saying why not."""
+    return parse_batch_and_token(body, limits, now_us)[0]
+
+
+def parse_batch_and_token(
+    body: bytes, limits: LogLimits, now_us: int | None = None
+) -> tuple[list[NewLog], str | None]:
+    """`parse_batch`, and the batch's `room_token` (None when it has none)."""
     try:
         batch = _validate(body)
     except ValidationError as exc:
@@ -298,4 +305,4 @@ def parse_batch(body: bytes, limits: LogLimits, now_us: int | None = None) -> li
             problems.append(f"logs[{index}].{problem}")
     if problems:
         raise InvalidLogs(problems)
-    return entries
+    return entries, batch.get("room_token")

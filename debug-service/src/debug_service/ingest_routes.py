@@ -11,12 +11,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from debug_service.entries import InvalidJson, InvalidLogs, TooManyLogs, parse_batch
+from debug_service import provenance
+from debug_service.entries import InvalidJson, InvalidLogs, TooManyLogs, parse_batch_and_token
 from debug_service.errors import ApiError
 from debug_service.metrics import DebugMetrics
 from debug_service.otlp import InvalidOtlp, parse_otlp
 from debug_service.otlp_protobuf import CONTENT_TYPES as PROTOBUF_TYPES
 from debug_service.otlp_protobuf import protobuf_document, protobuf_response
+from debug_service.provenance import Sender
 from debug_service.request_body import read_body
 from debug_service.state import ServiceState, get_state
 
@@ -35,14 +37,27 @@ def _rate_limited(wait_s: float) -> ApiError:
     )
 
 
-def _check_rate(state: ServiceState, request: Request, lines: int | None) -> None:
-    """Limit clients without the token. `lines=None` asks only whether they may send at all."""
-    if state.access.is_trusted(request):
+def _check_rate(state: ServiceState, request: Request, sender: Sender, lines: int | None) -> None:
+    """Limit anonymous senders per address, and per participant when a room token tags them.
+    `lines=None` asks only whether they may send at all."""
+    if sender.trusted:
         return
-    key = _client_key(request)
-    wait = state.limiter.wait_time(key) if lines is None else state.limiter.take(key, lines)
-    if wait > 0:
-        raise _rate_limited(wait)
+    keys = [f"address:{_client_key(request)}"]
+    if sender.participant_id is not None:
+        keys.append(f"participant:{sender.room_id}/{sender.participant_id}")
+    for key in keys:
+        wait = state.limiter.wait_time(key) if lines is None else state.limiter.take(key, lines)
+        if wait > 0:
+            raise _rate_limited(wait)
+
+
+def _check_disk(state: ServiceState) -> None:
+    if state.disk.refuses():
+        raise ApiError(
+            507,
+            "insufficient_storage",
+            "the debug service's disk is nearly full; log lines are refused until space is freed",
+        )
 
 
 def counted(
@@ -74,18 +89,24 @@ def _accepted(request: Request, input_name: str, lines: int) -> None:
 @counted("api")
 async def post_logs(request: Request) -> JSONResponse:
     state = get_state(request)
+    sender = provenance.identify(state, request)
     # Refuse a client in debt before spending time on parsing its body.
-    _check_rate(state, request, None)
+    _check_rate(state, request, sender, None)
+    _check_disk(state)
     body = await read_body(request, state.settings.debug_max_body_bytes)
+    received_us = time.time_ns() // 1000
     try:
-        entries = parse_batch(body, state.limits)
+        entries, room_token = parse_batch_and_token(body, state.limits, received_us)
     except InvalidJson as exc:
         raise ApiError(400, "invalid_json", str(exc)) from None
     except TooManyLogs as exc:
         raise ApiError(413, "too_many_logs", str(exc)) from None
     except InvalidLogs as exc:
         raise ApiError(422, "invalid_logs", str(exc), details=exc.problems[:50]) from None
-    _check_rate(state, request, len(entries))
+    sender = provenance.with_room(state, sender, room_token)
+    # Counted before the names are checked: refused lines spend the sender's allowance too.
+    _check_rate(state, request, sender, len(entries))
+    provenance.apply(sender, entries, received_us)
     await state.pipeline.ingest(entries)
     _accepted(request, "api", len(entries))
     return JSONResponse({"accepted": len(entries)})
@@ -103,8 +124,11 @@ async def post_otlp_logs(request: Request) -> Response:
             f"{content_type} is not supported: send OTLP/HTTP as protobuf "
             "(application/x-protobuf) or JSON (application/json)",
         )
-    _check_rate(state, request, None)
+    sender = provenance.identify(state, request)
+    _check_rate(state, request, sender, None)
+    _check_disk(state)
     body = await read_body(request, state.settings.debug_max_body_bytes)
+    received_us = time.time_ns() // 1000
     try:
         document = protobuf_document(body) if protobuf else json.loads(body)
     except InvalidOtlp as exc:
@@ -112,7 +136,7 @@ async def post_otlp_logs(request: Request) -> Response:
     except (ValueError, RecursionError):
         raise ApiError(400, "invalid_json", "the body is not valid JSON") from None
     try:
-        result = parse_otlp(document, state.limits, time.time_ns() // 1000)
+        result = parse_otlp(document, state.limits, received_us)
     except InvalidOtlp as exc:
         raise ApiError(400, "invalid_otlp", str(exc)) from None
     if len(result.entries) > state.settings.debug_max_batch:
@@ -122,7 +146,8 @@ async def post_otlp_logs(request: Request) -> Response:
             f"{len(result.entries)} log records in one request; "
             f"the limit is {state.settings.debug_max_batch}",
         )
-    _check_rate(state, request, len(result.entries))
+    _check_rate(state, request, sender, len(result.entries))
+    provenance.apply(sender, result.entries, received_us)
     if result.entries:
         await state.pipeline.ingest(result.entries)
         _accepted(request, "otlp", len(result.entries))

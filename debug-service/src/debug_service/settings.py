@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from vr_common.log_entry import DEFAULT_LIMITS
-from vr_common.production_secrets import secret_problems
+from vr_common.production_secrets import DEV_SFU_API_KEY, DEV_SFU_API_SECRET, secret_problems
 
 DEVELOPMENT_TOKEN = "development-only-token"
 
@@ -16,7 +16,7 @@ DEVELOPMENT_TOKEN = "development-only-token"
 class Settings(BaseSettings):
     """Every knob of the service; the environment variable is the field name in capitals."""
 
-    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", populate_by_name=True)
 
     app_env: Literal["development", "production"] = "development"
     debug_host: str = "127.0.0.1"
@@ -27,7 +27,23 @@ class Settings(BaseSettings):
     debug_token: str = DEVELOPMENT_TOKEN
     debug_log_level: Literal["debug", "info", "warning", "error"] = "info"
 
+    # The SFU's API pair (the backend's), to read which room and participant a browser's
+    # room token is for; in production the public development pair counts as unset.
+    sfu_api_key: str = Field(
+        default=DEV_SFU_API_KEY, validation_alias=AliasChoices("SFU_API_KEY", "LIVEKIT_API_KEY")
+    )
+    sfu_api_secret: str = Field(
+        default=DEV_SFU_API_SECRET,
+        validation_alias=AliasChoices("SFU_API_SECRET", "LIVEKIT_API_SECRET"),
+    )
+
     debug_retention_max_rows: int = Field(default=500_000, ge=1)
+    # What the stored lines may take on disk (database and its write-ahead log); beyond it the
+    # oldest lines of the source (service) holding the most go first, so that a flood of
+    # browser lines evicts browser lines, not the backend's.
+    debug_storage_max_bytes: int = Field(default=1 << 30, ge=1 << 20)
+    # Below this much free space on the database's disk, ingest refuses (507).
+    debug_min_free_disk_bytes: int = Field(default=256 << 20, ge=0)
     debug_retention_max_age_hours: float = Field(default=168.0, gt=0)
     debug_retention_interval_s: float = Field(default=60.0, gt=0)
 
@@ -38,6 +54,7 @@ class Settings(BaseSettings):
     debug_max_message_chars: int = Field(default=DEFAULT_LIMITS.max_message_chars, ge=1)
     debug_max_metadata_bytes: int = Field(default=DEFAULT_LIMITS.max_metadata_bytes, ge=2)
 
+    # Lines per second (and burst) of one anonymous client address, and of one participant.
     debug_browser_rate: float = Field(default=20.0, gt=0)
     debug_browser_burst: int = Field(default=200, ge=1)
     debug_viewer_buffer: int = Field(default=2000, ge=1)
@@ -57,6 +74,15 @@ class Settings(BaseSettings):
     @property
     def cors_origins(self) -> list[str]:
         return [origin.strip() for origin in self.debug_cors_origins.split(",") if origin.strip()]
+
+    @property
+    def room_token_keys(self) -> tuple[str, str] | None:
+        """The pair room tokens are checked with, or None when browser lines stay untagged."""
+        if not self.sfu_api_key or not self.sfu_api_secret:
+            return None
+        if self.production and self.sfu_api_secret == DEV_SFU_API_SECRET:
+            return None
+        return self.sfu_api_key, self.sfu_api_secret
 
     def startup_problem(self) -> str | None:
         """Why the service must not start with these settings, in one line (None: it may)."""

@@ -8,6 +8,7 @@ from starlette.requests import HTTPConnection
 from vr_common.log_entry import LogLimits
 
 from debug_service.access import AccessPolicy
+from debug_service.disk_guard import DiskGuard
 from debug_service.errors import ApiError
 from debug_service.monitor import Monitor
 from debug_service.pipeline import LogPipeline
@@ -23,6 +24,7 @@ class ServiceState:
     access: AccessPolicy
     limiter: RateLimiter
     monitor: Monitor
+    disk: DiskGuard
 
 
 def get_state(conn: HTTPConnection) -> ServiceState:

@@ -32,12 +32,27 @@ CREATE INDEX IF NOT EXISTS logs_ts ON logs (ts);
 CREATE INDEX IF NOT EXISTS logs_room ON logs (room_id) WHERE room_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS logs_participant ON logs (participant_id)
     WHERE participant_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS logs_service ON logs (service, id);
 CREATE VIRTUAL TABLE IF NOT EXISTS logs_fts USING fts5 (
     message, content='logs', content_rowid='id', tokenize='unicode61 remove_diacritics 0'
 );
 """
 _COLUMNS = "id, ts, service, level, message, metadata, room_id, participant_id"
 _MINUTE_US = 60_000_000
+# What a line costs on disk, estimated from its text: the row and its indexes (the fixed part)
+# plus the message twice (the row and the full-text index) plus the metadata. Written the same
+# in SQL and in Python (`line_cost`); length() counts characters, as len() does.
+_ROW_BYTES = 160
+_COST_SQL = f"(2 * length(message) + length(metadata) + {_ROW_BYTES})"
+# The share of the byte budget the lines themselves may take: the rest is the write-ahead log
+# and the pages SQLite keeps free between deletions and inserts.
+_CONTENT_SHARE = 0.7
+# Eviction goes below the budget by this much, so that it runs once per many inserts.
+_EVICT_SLACK = 0.05
+
+
+def line_cost(message: str, metadata_json: str) -> int:
+    return 2 * len(message) + len(metadata_json) + _ROW_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +81,11 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 class LogStore:
-    def __init__(self, path: Path, *, max_rows: int) -> None:
+    def __init__(self, path: Path, *, max_rows: int, max_bytes: int = 1 << 30) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.max_rows = max_rows
+        self.max_content_bytes = int(max_bytes * _CONTENT_SHARE)
         self._writer = _connect(path)
         self._writer.execute("PRAGMA journal_mode = WAL")
         # NORMAL in WAL mode: a power cut may lose the last commits, never corrupt the file;
@@ -81,8 +97,13 @@ class LogStore:
         # thread through `checkpoint()`, so that a commit never waits for the disk; the
         # WAL file is cut back after each full checkpoint.
         self._writer.execute("PRAGMA wal_autocheckpoint = 0")
-        self._writer.execute("PRAGMA journal_size_limit = 67108864")
+        wal_limit = min(64 << 20, max_bytes // 8)
+        self._writer.execute(f"PRAGMA journal_size_limit = {wal_limit}")
         self._writer.executescript(_SCHEMA)
+        # Bytes (line_cost) per source: what eviction compares.
+        self.bytes_by_service: dict[str, int] = dict(
+            self._writer.execute(f"SELECT service, sum({_COST_SQL}) FROM logs GROUP BY service")
+        )
         self._next_id = (
             1
             + self._writer.execute(
@@ -121,10 +142,15 @@ class LogStore:
                 "INSERT INTO logs_fts (rowid, message) VALUES (?, ?)",
                 [(row[0], row[4]) for row in rows],
             )
+            for e in entries:
+                cost = line_cost(e.message, e.metadata_json)
+                self.bytes_by_service[e.service] = self.bytes_by_service.get(e.service, 0) + cost
             self._trim_to_max_rows(first + len(rows) - 1)
+            self._trim_to_budget()
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
+            self._recount()
             raise
         self._next_id = first + len(rows)
         return [StoredLog.from_row(row) for row in rows]
@@ -136,7 +162,48 @@ class LogStore:
         if oldest is not None and oldest <= cutoff:
             self._delete_where("id <= ?", (cutoff,))
 
+    def _trim_to_budget(self) -> None:
+        """Over the budget, delete the oldest lines of whichever source holds the most bytes
+        until the total is back under it (a flood evicts the flooder's own lines first)."""
+        total = sum(self.bytes_by_service.values())
+        if total <= self.max_content_bytes:
+            return
+        target = int(self.max_content_bytes * (1 - _EVICT_SLACK))
+        while total > target:
+            service = max(self.bytes_by_service, key=self.bytes_by_service.__getitem__)
+            freed = 0
+            last_id = None
+            for log_id, cost in self._writer.execute(
+                f"SELECT id, {_COST_SQL} FROM logs WHERE service = ? ORDER BY id LIMIT 2000",
+                (service,),
+            ):
+                freed += cost
+                last_id = log_id
+                if total - freed <= target:
+                    break
+            if last_id is None:
+                # Counted but not stored (cannot happen unless the counts drifted): recount.
+                self._recount()
+                total = sum(self.bytes_by_service.values())
+                continue
+            self._delete_where("service = ? AND id <= ?", (service, last_id))
+            total = sum(self.bytes_by_service.values())
+
+    def _recount(self) -> None:
+        self.bytes_by_service = dict(
+            self._writer.execute(f"SELECT service, sum({_COST_SQL}) FROM logs GROUP BY service")
+        )
+
     def _delete_where(self, condition: str, params: tuple[Any, ...]) -> int:
+        for service, cost in self._writer.execute(
+            f"SELECT service, sum({_COST_SQL}) FROM logs WHERE {condition} GROUP BY service",
+            params,
+        ).fetchall():
+            left = self.bytes_by_service.get(service, 0) - cost
+            if left > 0:
+                self.bytes_by_service[service] = left
+            else:
+                self.bytes_by_service.pop(service, None)
         # An external-content FTS5 index forgets a row only when told its old text.
         self._writer.execute(
             "INSERT INTO logs_fts (logs_fts, rowid, message)"
@@ -153,6 +220,7 @@ class LogStore:
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
+            self._recount()
             raise
         return deleted
 
@@ -163,6 +231,7 @@ class LogStore:
             deleted = conn.execute("DELETE FROM logs").rowcount
             conn.execute("INSERT INTO logs_fts (logs_fts) VALUES ('delete-all')")
             conn.execute("COMMIT")
+            self.bytes_by_service.clear()
         except BaseException:
             conn.execute("ROLLBACK")
             raise

@@ -53,6 +53,35 @@ describe('DebugLogger', () => {
     expect(sent.at(-1)?.map((entry) => entry.message)).toEqual(['b', 'c']);
   });
 
+  it('posts the room token with each batch once it has one, and not after it is cleared', async () => {
+    const bodies: unknown[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn((_url: string, init: RequestInit) => {
+        bodies.push(JSON.parse(init.body as string));
+        return Promise.resolve(new Response('{}', { status: 200 }));
+      }),
+    );
+    try {
+      const logger = new DebugLogger({ endpoint: '/x', service: 'frontend' });
+      logger.info('before');
+      await logger.flush();
+      logger.setRoomToken('room.jwt');
+      logger.info('in the room');
+      await logger.flush();
+      logger.setRoomToken(null);
+      logger.info('after');
+      await logger.flush();
+      expect(bodies.map((body) => (body as { room_token?: string }).room_token)).toEqual([
+        undefined,
+        'room.jwt',
+        undefined,
+      ]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('drops context keys that are cleared', async () => {
     const logger = new DebugLogger({ endpoint: '/x', service: 'f', send });
     logger.setContext({ room_id: 'r1', participant_id: 'p1' });

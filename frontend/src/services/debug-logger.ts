@@ -2,7 +2,7 @@
 // one browser can be read next to the backend's and the SFU's lines for the same room.
 // Batching keeps a chatty page (stats every few seconds, errors in a loop) to a few requests.
 
-import type { LogEntryIn, LogEntryPublic } from './generated/log-entry.ts';
+import type { LogBatchIn, LogEntryIn, LogEntryPublic } from './generated/log-entry.ts';
 
 export type LogLevel = LogEntryPublic['level'];
 
@@ -11,6 +11,10 @@ export interface LogEntry extends LogEntryIn {
   timestamp: string;
   level: LogLevel;
   metadata: Record<string, unknown>;
+}
+
+interface LogBatch extends LogBatchIn {
+  logs: LogEntry[];
 }
 
 export type LogContext = Record<string, string | undefined>;
@@ -29,6 +33,7 @@ export interface DebugLoggerOptions {
 export class DebugLogger {
   private readonly queue: LogEntry[] = [];
   private context: LogContext = {};
+  private roomToken: string | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private flushing: Promise<void> | null = null;
   private readonly flushIntervalMs: number;
@@ -40,12 +45,22 @@ export class DebugLogger {
     this.flushIntervalMs = options.flushIntervalMs ?? 2000;
     this.maxBatch = options.maxBatch ?? 50;
     this.maxQueue = options.maxQueue ?? 1000;
-    this.send = options.send ?? ((entries) => postEntries(options.endpoint, entries));
+    this.send = options.send ?? ((entries) => postEntries(options.endpoint, this.batch(entries)));
   }
 
   /** Context is merged into every later line's metadata (room_id, participant_id, ...). */
   setContext(context: LogContext): void {
     this.context = { ...this.context, ...context };
+  }
+
+  /** The room token sent with every batch, so the debug service files these lines under
+   * the token's room and participant (it trusts nothing else a browser says about them). */
+  setRoomToken(token: string | null): void {
+    this.roomToken = token;
+  }
+
+  private batch(entries: LogEntry[]): LogBatch {
+    return this.roomToken === null ? { logs: entries } : { logs: entries, room_token: this.roomToken };
   }
 
   clearContext(...keys: string[]): void {
@@ -121,7 +136,7 @@ export class DebugLogger {
   flushWithBeacon(): void {
     if (this.queue.length === 0 || typeof navigator.sendBeacon !== 'function') return;
     const batch = this.queue.splice(0, this.queue.length);
-    const blob = new Blob([JSON.stringify({ logs: batch })], { type: 'application/json' });
+    const blob = new Blob([JSON.stringify(this.batch(batch))], { type: 'application/json' });
     if (!navigator.sendBeacon(this.options.endpoint, blob)) this.queue.unshift(...batch);
   }
 
@@ -163,11 +178,11 @@ export class DebugLogger {
   }
 }
 
-async function postEntries(endpoint: string, entries: LogEntry[]): Promise<void> {
+async function postEntries(endpoint: string, batch: LogBatch): Promise<void> {
   const response = await fetch(endpoint, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ logs: entries }),
+    body: JSON.stringify(batch),
   });
   if (!response.ok) throw new Error(`debug service answered ${response.status}`);
 }

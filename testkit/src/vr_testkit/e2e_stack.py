@@ -72,6 +72,13 @@ class Stack(LoopbackApp):
         self.livekit.webhook_urls = [f"{backend}/api/webhooks/livekit"]
         sfu_health_url = self.livekit.http_url + "/"
         sfu_env: dict[str, str] = {}
+        # Every server ships its lines with a service token derived from the debug service's
+        # DEBUG_TOKEN (vr_common.service_tokens), as the services of a deployment share it.
+        shipping = (
+            {"DEBUG_TOKEN": self.debug_env["DEBUG_TOKEN"]}
+            if "DEBUG_TOKEN" in self.debug_env
+            else {}
+        )
         if self.sfu_provider == "embedded":
             self.embedded_sfu = EmbeddedSfuProcess(
                 api_key=self.livekit.api_key,
@@ -81,6 +88,7 @@ class Stack(LoopbackApp):
                 settings={
                     "EMBEDDED_SFU_WEBHOOK_URL": f"{backend}/api/webhooks/livekit",
                     "DEBUG_SERVICE_URL": self.debug_url,
+                    **shipping,
                     **self.sfu_env,
                 },
             )
@@ -97,6 +105,7 @@ class Stack(LoopbackApp):
         else:
             # Its lines reach the debug service (started below; the shipper retries till then).
             self.livekit.debug_service_url = self.debug_url
+            self.livekit.debug_token = shipping.get("DEBUG_TOKEN")
             self.livekit.workdir.mkdir(parents=True, exist_ok=True)
             self.livekit.start()
             sfu_upstream = f"{self.livekit.address}:{self.livekit.port}"
@@ -111,6 +120,9 @@ class Stack(LoopbackApp):
                 frontend_url=self.url,
                 # Status changes within a second, so the SFU-down test need not wait long.
                 env={
+                    # To read which room and participant a browser's room token is for.
+                    "SFU_API_KEY": self.livekit.api_key,
+                    "SFU_API_SECRET": self.livekit.api_secret,
                     "DEBUG_MONITOR_INTERVAL_S": "1",
                     "DEBUG_MONITOR_TIMEOUT_S": "1",
                     **self.debug_env,
@@ -129,6 +141,7 @@ class Stack(LoopbackApp):
                 "LIVEKIT_API_KEY": self.livekit.api_key,
                 "LIVEKIT_API_SECRET": self.livekit.api_secret,
                 "DEBUG_SERVICE_URL": self.debug_url,
+                **shipping,
                 "SFU_HEALTH_TTL_SECONDS": "0.5",
                 **sfu_env,
                 **self.backend_env,

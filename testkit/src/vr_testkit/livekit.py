@@ -64,6 +64,8 @@ class LiveKitServer:
     prometheus_port: int = field(default_factory=free_port)
     # Where its log lines are shipped (JSON lines, through `vr-ship-output`), as `make up` does.
     debug_service_url: str | None = None
+    # The debug service's DEBUG_TOKEN, from which the shipper derives its service token.
+    debug_token: str | None = None
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="vr-livekit-")))
     process: ManagedProcess | None = None
 
@@ -138,6 +140,8 @@ class LiveKitServer:
             shipper = [sys.executable, "-m", "vr_common.output_shipping"]
             argv = [*shipper, "--service", "livekit", "--format", "livekit", "--", *argv]
             env = {"DEBUG_SERVICE_URL": self.debug_service_url}
+            if self.debug_token:
+                env["DEBUG_TOKEN"] = self.debug_token
         self.process = ManagedProcess("livekit", argv, env=env, log_dir=self.workdir).start()
         self.process.wait_http(self.http_url + "/", timeout=30)
         return self

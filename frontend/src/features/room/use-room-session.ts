@@ -115,6 +115,7 @@ export function useRoomSession(roomId: string) {
       waiting.abort();
       hangUp();
       logger.clearContext('room_id', 'participant_id');
+      logger.setRoomToken(null);
     };
   }, [roomId]);
 
@@ -171,6 +172,7 @@ export function useRoomSession(roomId: string) {
         credentials ??= { ...(await admission(choice.name)), participant_name: choice.name };
         rememberToken(roomId, credentials.token);
         logger.setContext({ participant_id: credentials.participant_id });
+        logger.setRoomToken(credentials.token);
         adapter = await loadAdapter(credentials.sfu.provider);
         await adapter.connect({
           url: resolveSfuUrl(credentials.sfu.url, window.location),
@@ -250,6 +252,7 @@ export function useRoomSession(roomId: string) {
     (token: string) => {
       if (active.current) active.current.token = token;
       rememberToken(roomId, token);
+      logger.setRoomToken(token);
     },
     [roomId],
   );

@@ -29,6 +29,7 @@ export interface LogBatchIn {
    * @maxItems 1000
    */
   logs: LogEntryIn[];
+  room_token?: string;
 }
 /**
  * One stored line as the query API and the live stream return it.
