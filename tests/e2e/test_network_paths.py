@@ -211,11 +211,12 @@ def test_without_udp_and_only_web_ports_the_call_is_relayed_over_tls(
     network.ns.allow_only_tcp_to([network.stack.http_port, TURN_TLS_PORT])
     room_id, alice, bob = _call(network, new_page, remote_page)
     assert _shipped_path(network, room_id, bob) == "turn-tls"
-    # Bob's tiles say so in words: his own connection, and how Alice's media reaches him.
-    for name in ("Bob", "Alice"):
-        expect(_path_label(bob, name)).to_have_text("Relayed over TLS")
-    # Alice, on this machine, still receives Bob straight over UDP from the SFU.
-    expect(_path_label(alice, "Bob")).to_have_text("Direct (UDP)")
+    # Each tile says in words how that person reaches the SFU, as their own browser measured
+    # it: Bob is relayed on both screens, Alice (on this machine) is direct on both, although
+    # Alice receives Bob's media straight over UDP from the SFU.
+    for page in (alice, bob):
+        expect(_path_label(page, "Bob")).to_have_text("Relayed over TLS")
+        expect(_path_label(page, "Alice")).to_have_text("Direct (UDP)")
     # Still flowing a while later, and still inside the range.
     _sees_and_hears(alice, "Bob")
     _assert_sfu_ports(network)

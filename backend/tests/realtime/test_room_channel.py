@@ -113,6 +113,33 @@ async def test_raised_hand_updates_presence_and_is_announced(server: LiveServer)
         await client.close()
 
 
+async def test_a_participants_own_path_is_announced_in_presence(server: LiveServer) -> None:
+    async with server.http() as http:
+        host = await create_room(http, "Ada")
+        guest = await join_room(http, host["room_id"], "Grace")
+    topic = f"room:{host['room_id']}"
+    ada, _, _ = await _enter(server, host["room_id"], host["token"])
+    grace, grace_ref, _ = await _enter(server, host["room_id"], guest["token"])
+    await ada.event(topic, "presence_diff")  # her own join
+    (joined,) = (await ada.event(topic, "presence_diff"))["joins"][guest["participant_id"]]["metas"]
+    assert joined["path"] is None
+
+    reply = await grace.push(grace_ref, topic, "path", {"path": "turn-tls"})
+    assert reply == {"status": "ok", "response": {"path": "turn-tls"}}
+    change = await ada.event(topic, "presence_diff")
+    (new,) = change["joins"][guest["participant_id"]]["metas"]
+    assert new["path"] == "turn-tls" and new["name"] == "Grace"
+
+    for bad in ({"path": "carrier-pigeon"}, {"path": None}, {}):
+        refused = await grace.push(grace_ref, topic, "path", bad)
+        assert refused["status"] == "error" and refused["response"]["reason"] == "invalid_path"
+    late, _, _ = await _enter(server, host["room_id"], host["token"])
+    state = await late.event(topic, "presence_state")
+    assert state[guest["participant_id"]]["metas"][0]["path"] == "turn-tls"
+    for client in (ada, grace, late):
+        await client.close()
+
+
 async def test_reactions_are_broadcast(server: LiveServer) -> None:
     async with server.http() as http:
         host = await create_room(http, "Ada")

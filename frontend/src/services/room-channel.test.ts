@@ -141,11 +141,39 @@ describe('RoomChannel', () => {
       leaves: { p_bob: { metas: [meta('Bob', '2026-11-24T00:00:02Z', false, 'b')] } },
     });
     expect(room.getSnapshot().people).toEqual([
-      { id: 'p_me', name: 'Me', joinedAt: '2026-11-24T00:00:01Z', handRaised: false },
-      { id: 'p_bob', name: 'Bob', joinedAt: '2026-11-24T00:00:02Z', handRaised: true },
+      { id: 'p_me', name: 'Me', joinedAt: '2026-11-24T00:00:01Z', handRaised: false, path: null },
+      { id: 'p_bob', name: 'Bob', joinedAt: '2026-11-24T00:00:02Z', handRaised: true, path: null },
     ]);
     fake.emit('presence_diff', { joins: {}, leaves: { p_bob: { metas: [meta('Bob', '', true, 'c')] } } });
     expect(room.getSnapshot().people.map((p) => p.id)).toEqual(['p_me']);
+  });
+
+  it('announces its own path once per change, again after a rejoin, and shows the others’', async () => {
+    joinReply([]);
+    const paths = () => fake.pushes.filter((p) => p.event === 'path').map((p) => p.payload);
+    const sent = room.announcePath('turn-tls');
+    fake.pushes.at(-1)?.reply('ok', { path: 'turn-tls' });
+    await sent;
+    await room.announcePath('turn-tls');
+    expect(paths()).toEqual([{ path: 'turn-tls' }]);
+    // A reconnect makes a new presence entry on the server, without the path.
+    joinReply([]);
+    expect(paths()).toEqual([{ path: 'turn-tls' }, { path: 'turn-tls' }]);
+    // A refusal forgets it, so the next sample tries again.
+    const refused = room.announcePath('udp');
+    fake.pushes.at(-1)?.reply('error', { reason: 'invalid_path', message: 'no' });
+    await expect(refused).rejects.toThrow();
+    void room.announcePath('udp');
+    expect(paths()).toHaveLength(4);
+
+    fake.emit('presence_state', {
+      p_bob: { metas: [meta('Bob', '2026-11-24T00:00:02Z', false, 'b'), { ...meta('Bob', '2026-11-24T00:00:03Z', false, 'c'), path: 'turn-tcp' }] },
+      p_ann: { metas: [{ ...meta('Ann', '2026-11-24T00:00:04Z', false, 'd'), path: null }] },
+    });
+    expect(room.getSnapshot().people.map((p) => [p.name, p.path])).toEqual([
+      ['Bob', 'turn-tcp'],
+      ['Ann', null],
+    ]);
   });
 
   it('shows a reaction for a while', () => {

@@ -3,6 +3,7 @@
 // with subscribe/getSnapshot like the SFU adapters. The channel itself is injected, so the state
 // handling is tested against a small fake; `openRoomChannel` makes the real phoenix one.
 import { Presence, Socket } from 'phoenix';
+import type { ConnectionPath } from './webrtc-stats.ts';
 
 export interface ChatMessage {
   id: number;
@@ -17,6 +18,8 @@ export interface PresentPerson {
   name: string;
   joinedAt: string;
   handRaised: boolean;
+  /** How this person reaches the SFU, as their own browser measures and announces it. */
+  path: ConnectionPath | null;
 }
 
 export interface ShownReaction {
@@ -64,6 +67,7 @@ interface PresenceMeta {
   name: string;
   joined_at: string;
   hand_raised: boolean;
+  path?: ConnectionPath | null;
 }
 
 export const MAX_CHAT_LENGTH = 2000;
@@ -128,6 +132,7 @@ export class RoomChannel {
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
   private reactionKey = 0;
   private joinedOnce = false;
+  private announcedPath: ConnectionPath | null = null;
   private disposed = false;
 
   constructor(
@@ -203,6 +208,19 @@ export class RoomChannel {
     return this.request('hand', { raised }).then(() => undefined);
   }
 
+  /** Tell the others how this browser reaches the SFU (sent only when it changes). */
+  announcePath(path: ConnectionPath): Promise<void> {
+    if (path === this.announcedPath) return Promise.resolve();
+    this.announcedPath = path;
+    return this.request('path', { path }).then(
+      () => undefined,
+      (error: unknown) => {
+        this.announcedPath = null;
+        throw error;
+      },
+    );
+  }
+
   react(emoji: string): Promise<void> {
     return this.request('reaction', { emoji }).then(() => undefined);
   }
@@ -250,6 +268,10 @@ export class RoomChannel {
       messages: mergeMessages(this.state.messages, reply.messages),
       unread: this.state.chatOpen ? 0 : this.state.unread + missed.length,
     });
+    // A rejoin starts a fresh presence entry: say again what the last one said.
+    const path = this.announcedPath;
+    this.announcedPath = null;
+    if (path) this.announcePath(path).catch(() => undefined);
     this.scheduleRenewal(reply.token_expires_at);
   }
 
@@ -339,6 +361,7 @@ export class RoomChannel {
           name: first?.name ?? id,
           joinedAt: entry.metas.reduce((min, meta) => (meta.joined_at < min ? meta.joined_at : min), first?.joined_at ?? ''),
           handRaised: entry.metas.some((meta) => meta.hand_raised),
+          path: entry.metas.find((meta) => meta.path)?.path ?? null,
         };
       })
       .sort((a, b) => a.joinedAt.localeCompare(b.joinedAt));

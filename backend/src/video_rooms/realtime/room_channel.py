@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 MAX_CHAT_LENGTH = 2000
 MAX_REACTION_LENGTH = 16
+# How a browser reaches the SFU, as its stats name it (frontend services/webrtc-stats.ts).
+CONNECTION_PATHS = ("udp", "tcp", "turn-udp", "turn-tcp", "turn-tls")
 ROOM_CLOSED = "room:closed"
 
 
@@ -90,6 +92,7 @@ class RoomChannel(Channel):
                 "name": self.name,
                 "joined_at": datetime.now(UTC).isoformat(),
                 "hand_raised": False,
+                "path": None,
             },
         )
         logger.info("joined room channel")
@@ -134,6 +137,8 @@ class RoomChannel(Channel):
                 return await self._chat(payload)
             case "hand":
                 return await self._hand(payload)
+            case "path":
+                return await self._path(payload)
             case "reaction":
                 return await self._reaction(payload)
             case "end_room":
@@ -183,16 +188,31 @@ class RoomChannel(Channel):
         raised = payload.get("raised")
         if not isinstance(raised, bool):
             return error("invalid_hand", "Send {raised: true | false}.")
-        if self._entry is not None and self._entry.meta.get("hand_raised") != raised:
-            meta = {k: v for k, v in self._entry.meta.items() if not k.startswith("phx_ref")}
-            meta["hand_raised"] = raised
-            self._entry = await self._rt.presence.update(self.topic, self._entry, meta)
+        if await self._set_meta("hand_raised", raised):
             await self._rt.pubsub.broadcast(
                 self.topic,
                 "hand",
                 {"participant_id": self.participant_id, "name": self.name, "raised": raised},
             )
         return ok({"raised": raised})
+
+    async def _path(self, payload: Payload) -> Reply:
+        # Each browser knows only its own path to the SFU; announcing it in presence lets the
+        # others' tiles say "Bob is relayed over TLS" instead of how Bob's media reaches them.
+        path = payload.get("path")
+        if path not in CONNECTION_PATHS:
+            return error("invalid_path", f"Send {{path: {' | '.join(CONNECTION_PATHS)}}}.")
+        await self._set_meta("path", path)
+        return ok({"path": path})
+
+    async def _set_meta(self, key: str, value: object) -> bool:
+        """Change one field of this socket's presence; False when it already had that value."""
+        if self._entry is None or self._entry.meta.get(key) == value:
+            return False
+        meta = {k: v for k, v in self._entry.meta.items() if not k.startswith("phx_ref")}
+        meta[key] = value
+        self._entry = await self._rt.presence.update(self.topic, self._entry, meta)
+        return True
 
     async def _reaction(self, payload: Payload) -> Reply:
         emoji = payload.get("emoji")

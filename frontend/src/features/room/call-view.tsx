@@ -16,7 +16,7 @@ import { gridLayout } from './grid-layout.ts';
 import { CallProblems } from './media-problems/call-problems.tsx';
 import { reportDeviceFailure } from './media-problems/report-device-failure.ts';
 import { useMediaUnreachable } from './media-problems/use-media-reachability.ts';
-import { pathsByParticipant } from './connection-paths.ts';
+import { pathsByParticipant, tilePaths } from './connection-paths.ts';
 import { ParticipantTile } from './participant-tile.tsx';
 import { PeoplePanel } from './people-panel.tsx';
 import { LobbyNotice, LobbySwitch } from './lobby/lobby-notice.tsx';
@@ -61,7 +61,9 @@ export function CallView(props: Props) {
   const sharer = room.participants.find((participant) => participant.screenSharing);
 
   const streamStats = useStatsReporter(adapter, room.connectionState === 'connected');
-  const paths = useMemo(() => pathsByParticipant(streamStats), [streamStats]);
+  const measured = useMemo(() => pathsByParticipant(streamStats), [streamStats]);
+  const ownPath = local ? measured.get(local.id) : undefined;
+  const paths = useMemo(() => tilePaths(measured, local?.id, live.people), [measured, local?.id, live.people]);
   const unreachable = useMediaUnreachable(adapter);
   const httpsUrl = useHttpsUrl(window.location.protocol !== 'https:');
 
@@ -70,6 +72,13 @@ export function CallView(props: Props) {
     if (room.disconnectReason === 'room_closed' && endedByMe.current) onHostEnded(true);
     else onDisconnected(room.disconnectReason ?? 'lost');
   }, [room.connectionState, room.disconnectReason, onDisconnected, onHostEnded]);
+
+  useEffect(() => {
+    if (!channel || !ownPath || live.status !== 'joined') return;
+    channel.announcePath(ownPath).catch((error: unknown) => {
+      logger.warn('announcing the connection path failed', { error: String(error) });
+    });
+  }, [channel, ownPath, live.status]);
 
   useEffect(() => {
     channel?.setChatOpen(panel === 'chat');

@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { StreamStats } from '../../adapters/sfu-adapter.ts';
 import { ConnectionPathLabel } from './connection-path.tsx';
-import { pathsByParticipant } from './connection-paths.ts';
+import { pathsByParticipant, tilePaths } from './connection-paths.ts';
 
 function stream(participantId: string, path: StreamStats['path']): StreamStats {
   return {
@@ -27,7 +27,7 @@ describe('ConnectionPathLabel', () => {
     render(<ConnectionPathLabel path="turn-tls" name="Bob" isLocal={false} />);
     const label = screen.getByText('Relayed over TLS');
     expect(label.dataset.path).toBe('turn-tls');
-    expect(label.title).toBe("Bob's media reaches you: Relayed over TLS");
+    expect(label.title).toBe("Bob's connection to the media server: Relayed over TLS");
   });
 
   it('describes the local tile as our own connection', () => {
@@ -53,5 +53,16 @@ describe('pathsByParticipant', () => {
       ['ann', 'turn-tcp'],
       ['bob', 'udp'],
     ]);
+  });
+});
+
+describe('tilePaths', () => {
+  const person = (id: string, path: StreamStats['path']) => ({ id, name: id, joinedAt: '', handRaised: false, path });
+
+  it('shows this browser its own measured path and everyone else theirs as announced', () => {
+    // This browser receives Bob straight over UDP, but Bob announced that he is relayed.
+    const measured = pathsByParticipant([stream('me', 'udp'), stream('bob', 'udp'), stream('ann', 'udp')]);
+    const paths = tilePaths(measured, 'me', [person('me', 'turn-tcp'), person('bob', 'turn-tls'), person('ann', null)]);
+    expect(Object.fromEntries(paths)).toEqual({ me: 'udp', bob: 'turn-tls' });
   });
 });

@@ -24,11 +24,10 @@ interface Props {
 export function ConnectionPathLabel({ path, name, isLocal }: Props) {
   if (path === null) return null;
   const label = connectionPathLabel(path);
-  // This browser only sees its own connections: a remote tile shows how that person's media
-  // reaches us, the local tile how ours reaches the media server.
+  // A remote tile shows the path that person's own browser measured and announced.
   const detail = isLocal
     ? `Your connection to the media server: ${label}`
-    : `${name}'s media reaches you: ${label}`;
+    : `${name}'s connection to the media server: ${label}`;
   return (
     <span className="tile-path" data-path={path} title={detail}>
       {label}
