@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     max_session_seconds: int = Field(default=43200, ge=60)
     # How long a request to join waits in the lobby for a host before it expires.
     lobby_request_seconds: int = Field(default=300, ge=5, le=3600)
+    # When the SFU reports the last host's media gone, how long the room waits for a host to
+    # come back (a network drop, a reload) before the longest present becomes host.
+    host_handover_grace_seconds: float = Field(default=30, ge=0, le=600)
     room_empty_timeout_seconds: int = Field(default=300, ge=10)
     room_max_participants: int = Field(default=16, ge=2, le=1000)
     max_body_bytes: int = Field(default=16 * 1024, ge=1024)

@@ -1,15 +1,24 @@
 """Roles: a host makes a guest a co-host (a host's powers) and takes it back, over REST or the
 room channel with the same results; when the last host leaves, the participant present longest
-becomes host, and everyone is told."""
+becomes host, and everyone is told: at once for a leave, after a grace period when the SFU
+reports their media gone (a network drop); the room never has two hosts."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+
 import pytest
+from video_rooms.settings import Settings
 from vr_testkit.livekit import LiveKitServer
 
 from .conftest import LiveServer
-from .host_forms import HostForms, Outcome, People
+from .host_forms import HostForms, Outcome, People, make_people
 from .phx import PhxClient
+
+Serve = Callable[[Settings], contextlib.AbstractAsyncContextManager[LiveServer]]
 
 
 async def _role(
@@ -103,14 +112,75 @@ async def test_the_longest_present_becomes_host_when_the_last_host_leaves(
     }
     assert (await _lock(forms, "rest", people.guest, True))[:2] == (True, None)
 
-    # The same when the SFU reports the new host gone (a closed tab, a lost network).
-    await forms.webhook("participant_left", room_id, people.guest["participant_id"])
-    again = await watcher.event(topic, "participant:role")
-    assert (again["participant_id"], again["reason"]) == (
-        people.third["participant_id"],
-        "handover",
+
+async def test_a_dropped_host_has_a_grace_period_and_the_room_one_host(
+    serve: Serve, make_settings: Callable[..., Settings], livekit: LiveKitServer, sqlite_url: str
+) -> None:
+    grace = 2.0
+    settings = make_settings(livekit, sqlite_url, host_handover_grace_seconds=grace)
+    async with serve(settings) as server, server.http() as http:
+        forms = HostForms(server, http)
+        try:
+            await _dropped_host(server, forms, await make_people(http), grace)
+        finally:
+            await forms.close()
+
+
+async def _dropped_host(server: LiveServer, forms: HostForms, people: People, grace: float) -> None:
+    room_id, topic = people.room_id, f"room:{people.room_id}"
+    ada, grace_id, hal = (p["participant_id"] for p in (people.host, people.guest, people.third))
+    for pid in (ada, grace_id, hal):  # Grace's media connects before Hal's
+        await forms.webhook("participant_joined", room_id, pid)
+    watcher = await PhxClient.open(server.url)
+    forms.clients.append(watcher)
+    await watcher.join(topic, {"token": people.third["token"]})
+
+    # A network drop: the SFU reports the host gone, and back within the grace period.
+    await forms.webhook("participant_left", room_id, ada)
+    await asyncio.sleep(grace / 4)
+    await forms.webhook("participant_joined", room_id, ada)
+    with pytest.raises(TimeoutError):
+        await watcher.event(topic, "participant:role", within=grace + 1.5)
+    assert await _roles(server, people.third, topic) == {ada: "host"}
+
+    # Gone for good: handed over once the period has passed, not before.
+    started = time.monotonic()
+    await forms.webhook("participant_left", room_id, ada)
+    told = await watcher.event(topic, "participant:role", within=grace + 10)
+    assert time.monotonic() - started >= grace * 0.9
+    assert (told["participant_id"], told["role"], told["reason"]) == (grace_id, "host", "handover")
+
+    # The creator's old token brings their media back: one host still, and they are a co-host
+    # (a host's powers, but the new host's role is not theirs to take).
+    await forms.webhook("participant_joined", room_id, ada)
+    assert await _roles(server, people.third, topic) == {grace_id: "host", ada: "cohost"}
+    assert (await _lock(forms, "rest", people.host, True))[:2] == (True, None)
+    assert (await _role(forms, "rest", people.host, grace_id, "participant"))[:2] == (
+        False,
+        "role_not_changeable",
     )
-    hal = await PhxClient.open(server.url)
-    forms.clients.append(hal)
-    _, rejoined = await hal.join(topic, {"token": people.third["token"]})
+
+    # When both hosts' media leave, the one still there becomes host, and Grace a co-host.
+    await forms.webhook("participant_left", room_id, grace_id)
+    await forms.webhook("participant_left", room_id, ada)
+    again = await watcher.event(topic, "participant:role", within=grace + 10)
+    assert (again["participant_id"], again["reason"]) == (hal, "handover")
+    assert await _roles(server, people.third, topic) == {
+        hal: "host",
+        ada: "cohost",
+        grace_id: "cohost",
+    }
+    hal_client = await PhxClient.open(server.url)
+    forms.clients.append(hal_client)
+    _, rejoined = await hal_client.join(topic, {"token": people.third["token"]})
     assert rejoined["response"]["is_host"] is True
+
+
+async def _roles(server: LiveServer, person: dict, topic: str) -> dict[str, str]:
+    client = await PhxClient.open(server.url)
+    try:
+        _, joined = await client.join(topic, {"token": person["token"]})
+        roles: dict[str, str] = joined["response"]["roles"]
+        return roles
+    finally:
+        await client.close()

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Request, Response, Security
 from fastapi.security import APIKeyHeader
 
 from video_rooms.api.errors import ApiError, error_responses, unauthorized
-from video_rooms.realtime import host_actions
 from video_rooms.rooms.service import RoomService
 from video_rooms.sfu.provider import SfuEventRejected, SfuProvider
 
@@ -42,8 +41,8 @@ async def _receive(request: Request, authorization: str | None) -> Response:
     if not event.kind:
         raise ApiError(400, "invalid_webhook", "Webhook without an event name.")
     rooms: RoomService = request.app.state.room_service
-    handover = await rooms.apply_sfu_event(event)
-    await host_actions.announce_handover(request.app.state.realtime, event.room_id, handover)
+    if await rooms.apply_sfu_event(event):
+        await request.app.state.realtime.handover.after_departure(event.room_id)
     return Response(status_code=204)
 
 

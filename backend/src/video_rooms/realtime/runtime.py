@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from video_rooms.realtime.channel import ChannelRoutes
 from video_rooms.realtime.connection import CLOSE_GOING_AWAY, Connection
+from video_rooms.realtime.handover import HandoverTimer
 from video_rooms.realtime.presence import LocalPresenceStore, Presence, PresenceStore
 from video_rooms.realtime.pubsub import Broker, LocalBroker, PubSub
 from video_rooms.realtime.redis_broker import RedisBroker
@@ -78,6 +79,7 @@ class Realtime:
         self.routes = ChannelRoutes()
         self.routes.add("room:", lambda topic, ref, conn: RoomChannel(topic, ref, conn, self))
         self._redis = redis
+        self.handover = HandoverTimer(self, settings.host_handover_grace_seconds)
 
     @classmethod
     async def open(
@@ -136,6 +138,7 @@ class Realtime:
             self.rooms.forget_room(room_id)
 
     async def aclose(self) -> None:
+        await self.handover.aclose()
         for conn in list(self.connections):
             await conn.close_now(CLOSE_GOING_AWAY, "server shutting down")
             await conn.shutdown()

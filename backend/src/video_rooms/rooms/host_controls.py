@@ -131,7 +131,11 @@ class HostControls:
         return await self._repo.roles(room_id)
 
     async def hand_over(self, room_id: str) -> Handover | None:
-        """After someone left: if no host is there any more, the longest present becomes host."""
+        """After someone left: if no host is there any more, the longest present becomes host
+        (not in an ended room: nobody is left to lead it)."""
+        room = await self._repo.get_room(room_id)
+        if room is None or room.closed_at is not None:
+            return None
         row = await self._repo.hand_over(room_id)
         if row is None:
             return None

@@ -40,7 +40,8 @@ class ParticipantRow:
     role: str | None = None
 
 
-# Both have a host's powers; "host" is only kept apart so that a co-host cannot demote them.
+# Both have a host's powers; "host" (the creator, or whom the room was handed over to: one per
+# room) is only kept apart so that a co-host cannot demote or remove them.
 HOST_ROLES = ("host", "cohost")
 
 
@@ -197,7 +198,9 @@ class RoomRepository:
 
     async def hand_over(self, room_id: str) -> ParticipantRow | None:
         """When no host is connected any more, the one connected longest becomes host; returns
-        them, or None when a host is still there (or nobody is)."""
+        them, or None when a host is still there (or nobody is). The host role moves: the one
+        who held it is a co-host from then on, so that a room never has two hosts when they
+        come back (and keeps a host's powers for them)."""
         present = (
             participants.c.room_id == room_id,
             participants.c.connected_at.is_not(None),
@@ -212,6 +215,8 @@ class RoomRepository:
             row = (await conn.execute(longest.limit(1))).first()
             if row is None:
                 return None
+            held = (participants.c.room_id == room_id, participants.c.role == "host")
+            await conn.execute(update(participants).where(*held).values(role="cohost"))
             await conn.execute(
                 update(participants).where(participants.c.id == row.id).values(role="host")
             )

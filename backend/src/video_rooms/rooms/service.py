@@ -165,18 +165,18 @@ class RoomService:
         except TokenError as exc:
             raise InvalidRoomToken(f"Invalid room token: {exc}.") from exc
 
-    async def apply_sfu_event(self, event: SfuEvent) -> Handover | None:
+    async def apply_sfu_event(self, event: SfuEvent) -> bool:
         """The stored room follows what happened on the media server (a verified event);
-        returns the room's new host when the last one left."""
+        True when someone's media left, so the room may be without a host now (the caller
+        checks after a grace period: `realtime.handover`)."""
         room_id_var.set(event.room_id or None)
         participant_id_var.set(event.participant_id or None)
-        handover = None
+        departed = False
         if event.kind == "participant_joined" and event.participant_id:
             if not await self._repo.mark_connected(event.room_id, event.participant_id):
                 await self.hosts.enforce_removal(event.room_id, event.participant_id)
         elif event.kind == "participant_left" and event.participant_id:
-            await self._repo.mark_left(event.room_id, event.participant_id)
-            handover = await self.hosts.hand_over(event.room_id)
+            departed = await self._repo.mark_left(event.room_id, event.participant_id)
         elif event.kind == "room_finished" and event.room_id:
             await self._repo.mark_all_left(event.room_id)
         if event.room_id:
@@ -189,7 +189,7 @@ class RoomService:
             event.kind,
             extra={"event": event.kind, "webhook_id": event.event_id},
         )
-        return handover
+        return departed
 
     async def member(self, room_id: str, claims: RoomTokenClaims) -> Member:
         """Who the (verified) token speaks for in the open room `room_id`."""
