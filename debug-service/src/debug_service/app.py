@@ -13,7 +13,14 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from vr_common.log_entry import LogLimits
 
-from debug_service import ingest_routes, metrics, query_routes, status_routes, ws_viewer
+from debug_service import (
+    call_routes,
+    ingest_routes,
+    metrics,
+    query_routes,
+    status_routes,
+    ws_viewer,
+)
 from debug_service.access import AccessPolicy
 from debug_service.disk_guard import DiskGuard
 from debug_service.errors import EXCEPTION_HANDLERS
@@ -69,6 +76,7 @@ def create_app(settings: Settings, *, targets: Sequence[Target] | None = None) -
         )
         hub = LiveHub(settings.debug_viewer_buffer)
         pipeline = LogPipeline(store, hub)
+        pipeline.on_stored.append(collected.browser.observe)
 
         def status_changed(status: ServiceStatus) -> None:
             hub.broadcast(json.dumps({"type": "service_status", "service": status.to_dict()}))
@@ -149,6 +157,7 @@ def create_app(settings: Settings, *, targets: Sequence[Target] | None = None) -
         routes=[
             *ingest_routes.routes,
             *query_routes.routes,
+            *call_routes.routes,
             *status_routes.routes,
             *ws_viewer.routes,
             *metrics.routes,

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from vr_common.metrics import EventLoopLag, exposition
 
+from debug_service.browser_quality import BrowserQualityMetrics
 from debug_service.state import require_operator
 
 
@@ -40,6 +41,7 @@ class DebugMetrics:
             "debug_service_live_viewers", "Open live-stream sockets (/ws)", registry=self.registry
         )
         self.event_loop_lag = EventLoopLag(self.registry, "debug_service")
+        self.browser = BrowserQualityMetrics(self.registry)
 
 
 async def get_metrics(request: Request) -> Response:

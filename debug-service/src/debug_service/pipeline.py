@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from debug_service.entries import NewLog, StoredLog
 from debug_service.filters import LogFilter
@@ -41,6 +41,8 @@ class LogPipeline:
         self._checkpointer = ThreadPoolExecutor(1, thread_name_prefix="debug-checkpoint")
         self._waiting: list[_Waiting] = []
         self._flusher: asyncio.Task[None] | None = None
+        # Called with every stored batch, on the event loop (the browsers' quality metrics).
+        self.on_stored: list[Callable[[Sequence[StoredLog]], None]] = []
 
     async def _write(self, func: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._writer, func)
@@ -77,6 +79,11 @@ class LogPipeline:
                         future.set_exception(exc)
                 continue
             self.hub.publish(stored)
+            for listener in self.on_stored:
+                try:
+                    listener(stored)
+                except Exception:
+                    logger.exception("a stored-lines listener failed")
             offset = 0
             for entries, future in group:
                 if not future.done():
@@ -87,6 +94,9 @@ class LogPipeline:
         self, flt: LogFilter, limit: int, after: Cursor | None = None
     ) -> list[StoredLog]:
         return await self._read(lambda: self.store.query(flt, limit, after))
+
+    async def rooms(self, limit: int) -> list[dict[str, Any]]:
+        return await self._read(lambda: self.store.rooms(limit))
 
     async def stats(self) -> Stats:
         now_us = time.time_ns() // 1000

@@ -313,6 +313,29 @@ class LogStore:
         result.newest = format_timestamp(newest) if newest is not None else None
         return result
 
+    def rooms(self, limit: int) -> list[dict[str, Any]]:
+        """Rooms that have lines, the latest active first, with their span and people."""
+        rows = (
+            self._reader()
+            .execute(
+                "SELECT room_id, min(ts), max(ts), count(DISTINCT participant_id), count(*)"
+                " FROM logs WHERE room_id IS NOT NULL"
+                " GROUP BY room_id ORDER BY max(ts) DESC LIMIT ?",
+                (limit,),
+            )
+            .fetchall()
+        )
+        return [
+            {
+                "room_id": room_id,
+                "first": format_timestamp(first),
+                "last": format_timestamp(last),
+                "participants": participants,
+                "lines": lines,
+            }
+            for room_id, first, last, participants, lines in rows
+        ]
+
     def checkpoint(self) -> None:
         """Copy the WAL into the database without blocking the writer (any thread)."""
         self._reader().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()

@@ -1,4 +1,4 @@
-import type { ConnectionPath } from '../services/webrtc-stats.ts';
+import type { StreamFigures } from '../services/webrtc-stats.ts';
 
 // The one interface the UI uses to talk to an SFU. It is shaped around what the room page
 // shows (participants, their media, the connection), not around any SFU's API, so that the
@@ -71,22 +71,11 @@ export interface ConnectOptions {
   refreshToken?: (refused: string) => Promise<string>;
 }
 
-/** One RTP stream's figures, as shipped to the debug service. */
-export interface StreamStats {
+/** One RTP stream's figures (webrtc-stats.ts), as shipped to the debug service. */
+export interface StreamStats extends StreamFigures {
   participantId: string;
   direction: 'inbound' | 'outbound';
-  kind: 'audio' | 'video';
   source: string;
-  bitrateKbps: number | null;
-  packetsLost: number | null;
-  packetLossPercent: number | null;
-  roundTripMs: number | null;
-  jitterMs: number | null;
-  width: number | null;
-  height: number | null;
-  framesPerSecond: number | null;
-  /** How the media travels between this browser and the SFU (webrtc-stats.ts). */
-  path: ConnectionPath | null;
 }
 
 /** Adapters report what they see (joins, reconnects, failures) through this. */

@@ -30,6 +30,10 @@ describe('summarizeStats', () => {
       height: 360,
       framesPerSecond: 30,
       path: null,
+      framesDecoded: null,
+      packetsReceived: 990,
+      freezeCount: null,
+      qualityLimitation: null,
     });
   });
 
@@ -40,8 +44,8 @@ describe('summarizeStats', () => {
     ]);
     const figures = summarizeStats(
       report(
-        { id: 'q', type: 'outbound-rtp', kind: 'video', timestamp: 1000, bytesSent: 12_500, frameWidth: 320, frameHeight: 180 },
-        { id: 'h', type: 'outbound-rtp', kind: 'video', timestamp: 1000, bytesSent: 62_500, frameWidth: 1280, frameHeight: 720 },
+        { id: 'q', type: 'outbound-rtp', kind: 'video', timestamp: 1000, bytesSent: 12_500, frameWidth: 320, frameHeight: 180, qualityLimitationReason: 'none' },
+        { id: 'h', type: 'outbound-rtp', kind: 'video', timestamp: 1000, bytesSent: 62_500, frameWidth: 1280, frameHeight: 720, qualityLimitationReason: 'bandwidth' },
         { id: 'r', type: 'remote-inbound-rtp', timestamp: 1000, packetsLost: 3, fractionLost: 0.02, roundTripTime: 0.05 },
       ),
       'outbound',
@@ -54,6 +58,8 @@ describe('summarizeStats', () => {
       roundTripMs: 50,
       width: 1280,
       height: 720,
+      qualityLimitation: 'bandwidth',
+      framesDecoded: null,
     });
   });
 

@@ -19,6 +19,13 @@ export interface StreamFigures {
   height: number | null;
   framesPerSecond: number | null;
   path: ConnectionPath | null;
+  /** Inbound: frames decoded and packets received so far (the first of each marks first media). */
+  framesDecoded: number | null;
+  packetsReceived: number | null;
+  /** Inbound video: freezes the browser counted so far (Chromium; null elsewhere). */
+  freezeCount: number | null;
+  /** Outbound video: why the browser sends less than it could (`bandwidth`, `cpu`, `none`). */
+  qualityLimitation: string | null;
 }
 
 export interface ByteSample {
@@ -113,7 +120,20 @@ export function summarizeStats(
     height: max(streams.map((stream) => num(stream, 'frameHeight'))),
     framesPerSecond: round(max(streams.map((stream) => num(stream, 'framesPerSecond')))),
     path: connectionPath(stats),
+    framesDecoded: direction === 'inbound' ? sum(streams.map((s) => num(s, 'framesDecoded'))) : null,
+    packetsReceived:
+      direction === 'inbound' ? sum(streams.map((s) => num(s, 'packetsReceived'))) : null,
+    freezeCount: direction === 'inbound' ? sum(streams.map((s) => num(s, 'freezeCount'))) : null,
+    qualityLimitation: direction === 'outbound' ? limitation(streams) : null,
   };
+}
+
+/** The most telling reason among simulcast layers: any limit beats `none`. */
+function limitation(streams: Stat[]): string | null {
+  const reasons = streams
+    .map((stream) => stream.qualityLimitationReason)
+    .filter((reason): reason is string => typeof reason === 'string');
+  return reasons.find((reason) => reason !== 'none') ?? reasons[0] ?? null;
 }
 
 function selectedPair(stats: Map<string, Stat>): Stat | undefined {

@@ -19,6 +19,10 @@ function stream(participantId: string, path: StreamStats['path']): StreamStats {
     height: null,
     framesPerSecond: null,
     path,
+    framesDecoded: null,
+    packetsReceived: null,
+    freezeCount: null,
+    qualityLimitation: null,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   joinRoom,
   leaveRoom,
 } from '../../services/api-client.ts';
+import { markJoinStarted } from '../../services/join-clock.ts';
 import { logger } from '../../services/debug-logger.ts';
 import { lastToken, rememberToken } from '../../services/last-token.ts';
 import { type StoredCredentials, takeCredentials } from '../../services/session-store.ts';
@@ -161,6 +162,7 @@ export function useRoomSession(roomId: string) {
     async (choice: JoinChoice) => {
       setPhase((current) => (current.kind === 'prejoin' ? { ...current, joining: true } : current));
       const started = performance.now();
+      markJoinStarted(started);
       let credentials = takeCredentials(roomId);
       if (credentials && credentials.participant_name !== choice.name) {
         // The creator renamed themselves before joining: give back the unused seat.
