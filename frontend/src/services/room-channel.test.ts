@@ -258,4 +258,23 @@ describe('RoomChannel', () => {
     await sent;
     expect(room.getSnapshot().messages.map((m) => m.text)).toEqual(['hello']);
   });
+
+  it('keeps roles and the lock current, and whether this participant is a host', () => {
+    fake.joins.at(-1)?.reply('ok', {
+      participant_id: 'p_me',
+      is_host: false,
+      roles: { p_ada: 'host', p_x: 'admin' },
+      locked: true,
+      token_expires_at: expires,
+      messages: [],
+    });
+    expect(room.getSnapshot()).toMatchObject({ roles: { p_ada: 'host' }, locked: true, isHost: false });
+    fake.emit('participant:role', { participant_id: 'p_me', role: 'cohost', reason: 'given' });
+    expect(room.getSnapshot()).toMatchObject({ roles: { p_ada: 'host', p_me: 'cohost' }, isHost: true });
+    fake.emit('participant:role', { participant_id: 'p_me', role: null, reason: 'taken' });
+    expect(room.getSnapshot().isHost).toBe(false);
+    expect(room.getSnapshot().roles).toEqual({ p_ada: 'host' });
+    fake.emit('room:locked', { locked: false, by: 'p_ada', by_name: 'Ada' });
+    expect(room.getSnapshot().locked).toBe(false);
+  });
 });

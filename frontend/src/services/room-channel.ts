@@ -4,6 +4,10 @@
 // handling is tested against a small fake; `openRoomChannel` makes the real phoenix one.
 import { Presence, Socket } from 'phoenix';
 import type { ConnectionPath } from './webrtc-stats.ts';
+import { type Roles, rolesFrom, withRoleChange } from './room-roles.ts';
+import { type PushLike, TokenRenewal, reasonOf } from './token-renewal.ts';
+
+export type { PushLike } from './token-renewal.ts';
 
 export interface ChatMessage {
   id: number;
@@ -35,7 +39,11 @@ export interface RoomChannelState {
   status: ChannelStatus;
   error: string | null;
   participantId: string | null;
+  /** Whether this participant has a host's powers now (its role, kept current). */
   isHost: boolean;
+  roles: Roles;
+  /** New joins are refused while a host keeps the room locked. */
+  locked: boolean;
   messages: readonly ChatMessage[];
   people: readonly PresentPerson[];
   unread: number;
@@ -43,10 +51,7 @@ export interface RoomChannelState {
   reactions: readonly ShownReaction[];
 }
 
-/** What this module needs of a phoenix Push and Channel (the real ones satisfy it). */
-export interface PushLike {
-  receive(status: string, callback: (response: unknown) => void): PushLike;
-}
+/** What this module needs of a phoenix Channel (the real one satisfies it). */
 export interface ChannelLike {
   on(event: string, callback: (payload: unknown) => void): number;
   onError(callback: (reason?: unknown) => void): number;
@@ -59,6 +64,8 @@ export interface ChannelLike {
 interface JoinReply {
   participant_id: string;
   is_host: boolean;
+  roles?: unknown;
+  locked?: boolean;
   token_expires_at: string;
   messages: ChatMessage[];
 }
@@ -77,21 +84,6 @@ export const REACTION_SHOWN_MS = 4000;
 
 export class ChatError extends Error {}
 
-const RENEW_RETRY_MS = 30_000;
-/** Refusals of `renew_token` that no later attempt can change (docs/realtime.md). */
-const FINAL_RENEWAL_REFUSALS = new Set([
-  'room_closed',
-  'participant_left',
-  'participant_removed',
-  'participant_not_found',
-  'session_expired',
-]);
-
-function reasonOf(response: unknown): string {
-  const value = response as { reason?: unknown; message?: unknown } | null;
-  if (typeof value?.message === 'string') return value.message;
-  return typeof value?.reason === 'string' ? value.reason : 'unknown error';
-}
 
 /** Merges messages by id (the server's increasing integer), oldest first, without duplicates. */
 export function mergeMessages(
@@ -118,6 +110,8 @@ export const initialRoomChannelState: RoomChannelState = {
   error: null,
   participantId: null,
   isHost: false,
+  roles: {},
+  locked: false,
   messages: [],
   people: [],
   unread: 0,
@@ -129,7 +123,7 @@ export class RoomChannel {
   private state: RoomChannelState = initialRoomChannelState;
   private readonly listeners = new Set<() => void>();
   private readonly presence: Presence;
-  private renewTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly renewal: TokenRenewal;
   private reactionKey = 0;
   private joinedOnce = false;
   private announcedPath: ConnectionPath | null = null;
@@ -139,6 +133,16 @@ export class RoomChannel {
     private readonly channel: ChannelLike,
     private readonly options: RoomChannelOptions,
   ) {
+    this.renewal = new TokenRenewal({
+      push: (event, payload) => channel.push(event, payload),
+      setToken: (token) => {
+        options.setToken(token);
+      },
+      onFinalRefusal: (message) => {
+        this.update({ error: message });
+      },
+      now: options.now,
+    });
     // phoenix's Presence only calls on() and joinRef(), which ChannelLike has.
     this.presence = new Presence(channel as never);
     this.presence.onSync(() => {
@@ -157,6 +161,14 @@ export class RoomChannel {
       if ((payload as { participant_id?: unknown }).participant_id === this.state.participantId) {
         this.update({ status: 'removed' });
       }
+    });
+    channel.on('participant:role', (payload) => {
+      const roles = withRoleChange(this.state.roles, payload);
+      const own = this.state.participantId;
+      this.update({ roles, isHost: own !== null && own in roles });
+    });
+    channel.on('room:locked', (payload) => {
+      this.update({ locked: (payload as { locked?: unknown }).locked === true });
     });
     channel.onError(() => {
       if (this.state.status === 'joined') this.update({ status: 'reconnecting' });
@@ -184,7 +196,7 @@ export class RoomChannel {
 
   leave(): void {
     this.disposed = true;
-    clearTimeout(this.renewTimer);
+    this.renewal.stop();
     this.channel.leave();
     this.listeners.clear();
   }
@@ -265,6 +277,8 @@ export class RoomChannel {
       error: null,
       participantId: reply.participant_id,
       isHost: reply.is_host,
+      roles: rolesFrom(reply.roles),
+      locked: reply.locked === true,
       messages: mergeMessages(this.state.messages, reply.messages),
       unread: this.state.chatOpen ? 0 : this.state.unread + missed.length,
     });
@@ -272,7 +286,7 @@ export class RoomChannel {
     const path = this.announcedPath;
     this.announcedPath = null;
     if (path) this.announcePath(path).catch(() => undefined);
-    this.scheduleRenewal(reply.token_expires_at);
+    this.renewal.schedule(reply.token_expires_at);
   }
 
   private joinRefused(response: unknown): void {
@@ -287,47 +301,6 @@ export class RoomChannel {
     if (reason === 'unauthorized' && this.options.refreshToken) {
       this.options.refreshToken().then(this.options.setToken, () => undefined);
     }
-  }
-
-  private scheduleRenewal(expiresAt: string): void {
-    clearTimeout(this.renewTimer);
-    const now = this.options.now?.() ?? Date.now();
-    const left = Date.parse(expiresAt) - now;
-    if (!Number.isFinite(left)) return;
-    // Half the remaining lifetime leaves room for a few failed attempts before expiry.
-    this.renewTimer = setTimeout(() => {
-      this.renew();
-    }, Math.max(left / 2, 1000));
-  }
-
-  private renew(): void {
-    if (this.disposed) return;
-    this.channel
-      .push('renew_token', {})
-      .receive('ok', (response) => {
-        const { token, expires_at } = response as { token: string; expires_at: string };
-        this.options.setToken(token);
-        this.scheduleRenewal(expires_at);
-      })
-      .receive('error', (response) => {
-        const reason = (response as { reason?: unknown } | null)?.reason;
-        // The server will never renew for these: asking again every 30 s would go on forever.
-        if (typeof reason === 'string' && FINAL_RENEWAL_REFUSALS.has(reason)) {
-          this.update({ error: reasonOf(response) });
-          return;
-        }
-        this.retryRenewal();
-      })
-      .receive('timeout', () => {
-        this.retryRenewal();
-      });
-  }
-
-  private retryRenewal(): void {
-    if (this.disposed) return;
-    this.renewTimer = setTimeout(() => {
-      this.renew();
-    }, RENEW_RETRY_MS);
   }
 
   private receiveMessages(incoming: ChatMessage[], countUnread: boolean): void {

@@ -19,6 +19,8 @@ import { useMediaUnreachable } from './media-problems/use-media-reachability.ts'
 import { pathsByParticipant, tilePaths } from './connection-paths.ts';
 import { ParticipantTile } from './participant-tile.tsx';
 import { PeoplePanel } from './people-panel.tsx';
+import { Announcements, MutedNotice } from './host/host-notices.tsx';
+import { useHostUi } from './host/use-host-ui.tsx';
 import { LobbyNotice, LobbySwitch } from './lobby/lobby-notice.tsx';
 import { useLobby } from './lobby/use-lobby.ts';
 import { inviteLink } from './secure-context.ts';
@@ -114,10 +116,14 @@ export function CallView(props: Props) {
       setNotice(reportDeviceFailure(device, error));
     });
   };
+  const ownId = live.participantId ?? credentials.participant_id;
+  const host = useHostUi({ channel, live, ownId, participants: room.participants, onError: setNotice });
   const toggleMic = () => {
+    if (host.mutedMe?.source === 'microphone') host.dismissMuted();
     runDevice('microphone', () => adapter.setMicrophoneEnabled(!local?.micEnabled));
   };
   const toggleCamera = () => {
+    if (host.mutedMe?.source === 'camera') host.dismissMuted();
     runDevice('camera', () => adapter.setCameraEnabled(!local?.cameraEnabled));
   };
   const toggleScreen = () => {
@@ -140,7 +146,6 @@ export function CallView(props: Props) {
     );
   };
 
-  const ownId = live.participantId ?? credentials.participant_id;
   const raised = new Set(live.people.filter((person) => person.handRaised).map((person) => person.id));
   const toggleHand = () => {
     if (channel) run('change your hand', () => channel.setHand(!raised.has(ownId)));
@@ -172,6 +177,7 @@ export function CallView(props: Props) {
       handRaised={raised.has(participant.id)}
       reaction={live.reactions.findLast((shown) => shown.participantId === participant.id)}
       path={paths.get(participant.id) ?? null}
+      menu={host.menuFor(participant.id, participant.name)}
     />
   ));
   const shape = gridLayout(room.participants.length, size.width, size.height);
@@ -199,6 +205,13 @@ export function CallView(props: Props) {
       )}
       <CallProblems mediaUnreachable={unreachable} deviceProblems={room.deviceProblems} />
       {live.isHost && <LobbyNotice lobby={lobby} />}
+      {host.mutedMe && (
+        <MutedNotice
+          muted={host.mutedMe}
+          onTurnOn={host.mutedMe.source === 'camera' ? toggleCamera : toggleMic}
+          onDismiss={host.dismissMuted}
+        />
+      )}
       {room.error && (
         <div className="banner warning" role="alert">
           {room.error}
@@ -244,7 +257,9 @@ export function CallView(props: Props) {
           <PeoplePanel
             people={live.people}
             ownId={ownId}
-            hostControls={live.isHost ? <LobbySwitch lobby={lobby} /> : null}
+            roles={live.roles}
+            hostControls={host.roomControls(<LobbySwitch lobby={lobby} />)}
+            menuFor={(person) => host.menuFor(person.id, person.name)}
             onClose={() => {
               setPanel(null);
             }}
@@ -259,6 +274,7 @@ export function CallView(props: Props) {
           }}
         />
       )}
+      <Announcements items={host.announcements} />
       {notice && (
         <div className="toast" role="status">
           {notice}

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { HandIcon, MicIcon } from '../../components/icons.tsx';
 import type { ShownReaction } from '../../services/room-channel.ts';
 import { MediaUnreachableNotice } from './media-problems/media-unreachable-notice.tsx';
@@ -49,6 +49,8 @@ interface Props {
   /** Signalling works but media does not arrive: say why on the tile instead of a blank. */
   mediaUnreachable?: boolean;
   path?: ConnectionPath | null;
+  /** A host's menu for this participant (features/room/host). */
+  menu?: ReactNode;
 }
 
 function ReactionBubble({ reaction }: { reaction: ShownReaction }) {
@@ -71,6 +73,7 @@ export function ParticipantTile(props: Props) {
     reaction,
     mediaUnreachable,
     path = null,
+    menu,
   } = props;
   const videoRef = useRef<HTMLVideoElement>(null);
   const showVideo = source === 'screen' ? participant.screenSharing : participant.cameraEnabled;
@@ -112,6 +115,7 @@ export function ParticipantTile(props: Props) {
         </div>
       )}
       {mediaUnreachable && <MediaUnreachableNotice variant="tile" />}
+      {source === 'camera' && menu && <div className="tile-menu">{menu}</div>}
       {source === 'camera' && reaction && <ReactionBubble key={reaction.key} reaction={reaction} />}
       <figcaption>
         {source === 'camera' && handRaised && (
