@@ -157,18 +157,43 @@ async def test_the_app_hands_out_the_embedded_sfu(
             await client.close()
 
 
-async def test_ending_a_room_ends_everyones_media_and_its_tokens_at_the_sfu(
+async def _refused_by_the_sfu(sfu: EmbeddedSfuProcess, room: str, token: str) -> str:
+    """The code of the SFU's answer to a raw signalling join on /rtc with `token`."""
+    again = SfuClient(sfu.ws_url, room, token)
+    try:
+        with pytest.raises(SfuError) as refused:
+            await again.join()
+        return refused.value.code
+    finally:
+        await again.close()
+
+
+async def test_removing_and_ending_end_media_and_tokens_at_the_sfu(
     sfu: EmbeddedSfuProcess, sqlite_url: str, client_for: ClientFor
 ) -> None:
     async with client_for(_embedded_settings(sfu, sqlite_url)) as api:
         host = (await api.post("/api/rooms", json={"participant_name": "Ada"})).json()
         room = host["room_id"]
         guest = (await api.post(f"/api/rooms/{room}/join", json={"participant_name": "Bob"})).json()
+        cy = (await api.post(f"/api/rooms/{room}/join", json={"participant_name": "Cy"})).json()
         host_media = SfuClient(sfu.ws_url, room, host["token"])
         guest_media = SfuClient(sfu.ws_url, room, guest["token"])
+        cy_media = SfuClient(sfu.ws_url, room, cy["token"])
         try:
             await host_media.join()
             await guest_media.join()
+            await cy_media.join()
+            # The host removes Cy through the backend: the SFU ends Cy's media and from then
+            # on refuses Cy's old token on a raw signalling join, the room still open.
+            removed = await api.post(
+                f"/api/rooms/{room}/participants/{cy['participant_id']}/remove",
+                headers={"authorization": f"Bearer {host['token']}"},
+            )
+            assert removed.status_code == 204, removed.text
+            closed = await cy_media.wait_for(lambda m: m["type"] == "closed", within=2.0)
+            assert closed["reason"] == "removed"
+            assert await _refused_by_the_sfu(sfu, room, cy["token"]) == "participant_removed"
+
             ended = await api.post(
                 f"/api/rooms/{room}/end", headers={"authorization": f"Bearer {host['token']}"}
             )
@@ -177,13 +202,7 @@ async def test_ending_a_room_ends_everyones_media_and_its_tokens_at_the_sfu(
                 closed = await media.wait_for(lambda m: m["type"] == "closed", within=2.0)
                 assert closed["reason"] == "room_deleted"
             # The guest's token has most of its hour left; the SFU itself refuses it now.
-            again = SfuClient(sfu.ws_url, room, guest["token"])
-            try:
-                with pytest.raises(SfuError) as refused:
-                    await again.join()
-                assert refused.value.code == "room_not_found"
-            finally:
-                await again.close()
+            assert await _refused_by_the_sfu(sfu, room, guest["token"]) == "room_not_found"
         finally:
-            await host_media.close()
-            await guest_media.close()
+            for media in (host_media, guest_media, cy_media):
+                await media.close()

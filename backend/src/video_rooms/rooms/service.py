@@ -211,6 +211,8 @@ class RoomService:
 
     async def end(self, room_id: str, participant_id: str) -> datetime:
         """The host ends the room for everyone: closed for good, deleted on the SFU."""
+        room_id_var.set(room_id)
+        participant_id_var.set(participant_id)
         await self.hosts.require_host(
             room_id, participant_id, "Only a host can end the room for everyone."
         )
@@ -224,7 +226,7 @@ class RoomService:
             # The room is closed for good in our database, which is what every join checks;
             # the SFU drops its room by itself once it is empty. Everyone must still be told.
             logger.warning("could not delete the SFU room", extra={"error": str(exc)})
-        logger.info("host ended the room")
+        HostControls.audit("end", participant_id, None)
         return closed_at
 
     async def renew_token(self, room_id: str, participant_id: str, name: str) -> str:
